@@ -1,0 +1,17 @@
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { loadConfig, type Config } from '../config.js';
+import { createLogger } from '../observability/logger.js';
+import type { EntityStore } from '../store/entity-store.js';
+import { createSqliteEntityStore } from '../store/sqlite/sqlite-entity-store.js';
+
+export const ENTITY_DB_FILE = 'waypost.db';
+
+/** What every CLI command starts from: the parsed configuration, the logger and a migrated store. */
+export async function openRuntime(env: Record<string, string | undefined>): Promise<{ config: Config; logger: Logger; store: EntityStore; applied: string[] }> {
+  const config = loadConfig(env);
+  const logger = createLogger(config);
+  const store = createSqliteEntityStore(join(config.dataDir, ENTITY_DB_FILE));
+  const applied = await store.migrate();
+  return { config, logger, store, applied };
+}

@@ -1,0 +1,43 @@
+import { apiKeysBanner } from './admin-key-banner.js';
+import { ensureAdminKey } from '../api/api-keys.js';
+import { createMetrics } from '../observability/metrics.js';
+import { loadOrCreateSecretKey } from '../security/secret-key.js';
+import { buildServer } from '../server.js';
+import { startWorker } from '../worker/start-worker.js';
+import { openRuntime } from './open-runtime.js';
+import { seedDemo } from './seed-demo.js';
+
+/** `waypost start [--demo]`: every configured role in this process, until SIGINT or SIGTERM. */
+export async function start(env: Record<string, string | undefined>, options: { demo: boolean }): Promise<void> {
+  const { config, logger, store, applied } = await openRuntime(env);
+  if (applied.length) logger.info({ migrations: applied }, 'database migrated');
+  const secret = loadOrCreateSecretKey(config.dataDir, config.secretKey);
+  if (secret.created) logger.warn({ dataDir: config.dataDir }, 'generated a new secret key in the data directory; back it up with the database');
+
+  const { generatedSecret } = await ensureAdminKey(store, config.adminKey);
+  if (generatedSecret) process.stdout.write(apiKeysBanner(generatedSecret));
+
+  const metrics = createMetrics();
+  const app = await buildServer(config, { store, logger, metrics });
+  const worker = config.roles.includes('worker') ? startWorker({ store, logger }) : undefined;
+  await app.listen({ port: config.port, host: config.host });
+  logger.info({ roles: config.roles, baseUrl: config.baseUrl }, 'Waypost is running');
+
+  if (options.demo) {
+    const demo = await seedDemo(store, config);
+    process.stdout.write(`\nDemo campaign ${demo.created ? 'created' : 'ready'}: "${demo.campaign.name}"\nClick URL: ${demo.clickUrl}\nAdmin API reference: ${config.baseUrl}/api/docs\n\n`);
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    worker?.stop();
+    await app.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}

@@ -1,0 +1,42 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { apiPlugin } from './api/api-plugin.js';
+import { registerOpenApi } from './api/openapi.js';
+import type { Config } from './config.js';
+import { healthRoutes } from './observability/health-routes.js';
+import type { Metrics } from './observability/metrics.js';
+import { registerRequestMetricsHook } from './observability/request-metrics-hook.js';
+import type { EntityStore } from './store/entity-store.js';
+
+export interface ServerDeps {
+  store: EntityStore;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/**
+ * The one HTTP server of every role: health and metrics always, the admin API and the edge's
+ * tracking URLs when the configuration gives this process those roles. Tests build the same server.
+ */
+export async function buildServer(config: Config, deps: ServerDeps): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    // Fastify bundles its own pino typings; the instance is the same logger.
+    loggerInstance: deps.logger as unknown as FastifyBaseLogger,
+    // The edge logs aggregates, not a line per click; the admin API logs its own requests.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+    routerOptions: { maxParamLength: 200 },
+    return503OnClosing: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  if (config.roles.includes('api')) await registerOpenApi(app, config);
+  registerRequestMetricsHook(app, deps.metrics);
+  await app.register(healthRoutes, { store: deps.store, metrics: deps.metrics });
+  if (config.roles.includes('api')) {
+    await app.register(apiPlugin, { prefix: '/api/v1', config, store: deps.store });
+  }
+  return app;
+}

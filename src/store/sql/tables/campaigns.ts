@@ -1,0 +1,38 @@
+import type { Campaign, CampaignInput } from '../../../domain/campaign.js';
+import type { EntityTable } from '../entity-table.js';
+import { metaFromRow } from '../entity-table.js';
+
+export const campaignsTable: EntityTable<'campaigns', CampaignInput & { key?: string }, Campaign> = {
+  name: 'campaigns',
+  toColumns: (input) => ({
+    ...(input.key === undefined ? {} : { key: input.key }),
+    name: input.name,
+    traffic_channel_id: input.trafficChannelId,
+    cost_model: input.costModel,
+    cost_value_micros: input.costValue,
+    redirect_mode: input.redirectMode,
+    fallback_url: input.fallbackUrl,
+    tracking_domain: input.trackingDomain,
+    time_zone: input.timeZone,
+    uniqueness_window_hours: input.uniquenessWindowHours,
+    funnel: JSON.stringify(input.funnel),
+    settings: JSON.stringify({ postbackValues: input.postbackValues }),
+  }) as ReturnType<EntityTable<'campaigns', CampaignInput, Campaign>['toColumns']>,
+  fromRow: (row) => ({
+    ...metaFromRow(row),
+    key: row.key,
+    name: row.name,
+    trafficChannelId: Number(row.traffic_channel_id),
+    costModel: row.cost_model,
+    costValue: Number(row.cost_value_micros),
+    redirectMode: row.redirect_mode,
+    funnel: JSON.parse(row.funnel),
+    fallbackUrl: row.fallback_url,
+    trackingDomain: row.tracking_domain,
+    timeZone: row.time_zone,
+    uniquenessWindowHours: Number(row.uniqueness_window_hours),
+    postbackValues: JSON.parse(row.settings).postbackValues,
+  }) as Campaign,
+  filters: { trafficChannelId: 'traffic_channel_id' },
+  uniqueFields: { key: 'key' },
+};

@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { createApiKey } from '../../src/api/api-keys.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import { buildServer } from '../../src/server.js';
+import type { EntityStore } from '../../src/store/entity-store.js';
+import { createSqliteEntityStore } from '../../src/store/sqlite/sqlite-entity-store.js';
+
+export interface TestServer {
+  app: FastifyInstance;
+  url: string;
+  config: Config;
+  store: EntityStore;
+  adminKey: string;
+  dataDir: string;
+  /** A JSON request with the admin key (or the given headers instead). */
+  api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+/** The real server on a real SQLite file in a fresh directory, listening on loopback. */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'waypost-test-'));
+  const config = loadConfig({ WAYPOST_DATA_DIR: dataDir, WAYPOST_LOG_LEVEL: 'silent', WAYPOST_PORT: '0', WAYPOST_BASE_URL: 'http://track.test', ...env });
+  const store = createSqliteEntityStore(join(dataDir, 'waypost.db'));
+  await store.migrate();
+  const { secret: adminKey } = await createApiKey(store, 'test admin', 'admin');
+  const app = await buildServer(config, { store, logger: createLogger(config), metrics: createMetrics() });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('server did not bind');
+  const url = `http://127.0.0.1:${address.port}`;
+
+  return {
+    app,
+    url,
+    config,
+    store,
+    adminKey,
+    dataDir,
+    async api(method, path, body, headers) {
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers: headers ?? { authorization: `Bearer ${adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // not JSON: keep the text
+      }
+      return { status: response.status, body: parsed, headers: response.headers };
+    },
+    async close() {
+      await app.close();
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
