@@ -29,6 +29,11 @@ export const configSchema = z
     WAYPOST_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     WAYPOST_ENTITY_DB: z.enum(['sqlite', 'postgres']).default('sqlite'),
     WAYPOST_ROLES: list.pipe(z.array(z.enum(ROLES)).min(1)).default(['edge', 'api', 'worker']),
+    WAYPOST_TRUSTED_PROXIES: list.default([]),
+    WAYPOST_GEO_CITY_DB: z.string().min(1).optional(),
+    WAYPOST_GEO_ASN_DB: z.string().min(1).optional(),
+    WAYPOST_BOT_USER_AGENTS: list.default([]),
+    WAYPOST_BOT_IPS: list.default([]),
     WAYPOST_ACCOUNT_CURRENCY: z
       .string()
       .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')
@@ -55,6 +60,16 @@ export interface Config {
   entityDb: 'sqlite';
   roles: Role[];
   accountCurrency: string;
+  edge: {
+    /** Proxies (IPs or CIDR ranges) whose X-Forwarded-For names the real client. */
+    trustedProxies: string[];
+    /** A user's own MaxMind (or compatible) City and ASN/ISP databases instead of the packaged ones. */
+    geoCityDb: string | undefined;
+    geoAsnDb: string | undefined;
+    /** Extra bot markers: user-agent substrings or /regex/, and IPs or CIDR ranges. */
+    botUserAgents: string[];
+    botIps: string[];
+  };
 }
 
 export class ConfigError extends Error {
@@ -85,5 +100,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     entityDb: 'sqlite',
     roles: c.WAYPOST_ROLES,
     accountCurrency: c.WAYPOST_ACCOUNT_CURRENCY,
+    edge: {
+      trustedProxies: c.WAYPOST_TRUSTED_PROXIES,
+      geoCityDb: c.WAYPOST_GEO_CITY_DB,
+      geoAsnDb: c.WAYPOST_GEO_ASN_DB,
+      botUserAgents: c.WAYPOST_BOT_USER_AGENTS,
+      botIps: c.WAYPOST_BOT_IPS,
+    },
   };
 }

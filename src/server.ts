@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { apiPlugin } from './api/api-plugin.js';
+import { edgePlugin, type EdgeDeps } from './edge/edge-plugin.js';
 import { registerOpenApi } from './api/openapi.js';
 import type { Config } from './config.js';
 import { healthRoutes } from './observability/health-routes.js';
@@ -13,6 +14,8 @@ export interface ServerDeps {
   store: EntityStore;
   logger: Logger;
   metrics: Metrics;
+  /** The edge's in-memory state and stores; required when the configuration gives this process the edge role. */
+  edge?: EdgeDeps;
 }
 
 /**
@@ -37,6 +40,10 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Fas
   await app.register(healthRoutes, { store: deps.store, metrics: deps.metrics });
   if (config.roles.includes('api')) {
     await app.register(apiPlugin, { prefix: '/api/v1', config, store: deps.store });
+  }
+  if (config.roles.includes('edge')) {
+    if (!deps.edge) throw new Error('the edge role needs its runtime (startEdgeRuntime)');
+    await app.register(edgePlugin, deps.edge);
   }
   return app;
 }

@@ -4,7 +4,9 @@ import { createMetrics } from '../observability/metrics.js';
 import { loadOrCreateSecretKey } from '../security/secret-key.js';
 import { buildServer } from '../server.js';
 import { startWorker } from '../worker/start-worker.js';
-import { openRuntime } from './open-runtime.js';
+import { openEventStore, openRuntime } from './open-runtime.js';
+import { startEdgeRuntime } from '../edge/edge-runtime.js';
+import { createVisitorDetector } from '../edge/detection/visitor-detector.js';
 import { seedDemo } from './seed-demo.js';
 
 /** `waypost start [--demo]`: every configured role in this process, until SIGINT or SIGTERM. */
@@ -18,7 +20,25 @@ export async function start(env: Record<string, string | undefined>, options: { 
   if (generatedSecret) process.stdout.write(apiKeysBanner(generatedSecret));
 
   const metrics = createMetrics();
-  const app = await buildServer(config, { store, logger, metrics });
+  const events = config.roles.includes('edge') ? await openEventStore(config) : undefined;
+  const edge = events
+    ? await startEdgeRuntime({
+        entities: store,
+        events,
+        detector: createVisitorDetector({
+          cityDbPath: config.edge.geoCityDb,
+          asnDbPath: config.edge.geoAsnDb,
+          trustedProxies: config.edge.trustedProxies,
+          botUserAgents: config.edge.botUserAgents,
+          botIps: config.edge.botIps,
+        }),
+        logger,
+        registry: metrics.registry,
+        secretKey: secret.key,
+        secureCookies: config.baseUrl.startsWith('https:'),
+      })
+    : undefined;
+  const app = await buildServer(config, { store, logger, metrics, edge: edge?.deps });
   const worker = config.roles.includes('worker') ? startWorker({ store, logger }) : undefined;
   await app.listen({ port: config.port, host: config.host });
   logger.info({ roles: config.roles, baseUrl: config.baseUrl }, 'Waypost is running');
@@ -35,6 +55,8 @@ export async function start(env: Record<string, string | undefined>, options: { 
     logger.info({ signal }, 'shutting down');
     worker?.stop();
     await app.close();
+    await edge?.stop();
+    await events?.close();
     await store.close();
     process.exit(0);
   };

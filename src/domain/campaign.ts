@@ -28,7 +28,7 @@ export const campaignInputSchema = z.object({
   status: settableStatusSchema.default('active'),
 });
 export type CampaignInput = z.output<typeof campaignInputSchema>;
-export type Campaign = CampaignInput & EntityMeta & { key: string };
+export type Campaign = Omit<CampaignInput, 'status'> & EntityMeta & { key: string };
 
 /**
  * The click URL the buyer pastes into the channel: the campaign's path plus every channel parameter

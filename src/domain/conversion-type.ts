@@ -18,4 +18,4 @@ export const conversionTypeInputSchema = z.object({
   status: settableStatusSchema.default('active'),
 });
 export type ConversionTypeInput = z.output<typeof conversionTypeInputSchema>;
-export type ConversionType = ConversionTypeInput & EntityMeta;
+export type ConversionType = Omit<ConversionTypeInput, 'status'> & EntityMeta;

@@ -10,4 +10,4 @@ export const landerInputSchema = z.object({
   status: settableStatusSchema.default('active'),
 });
 export type LanderInput = z.output<typeof landerInputSchema>;
-export type Lander = LanderInput & EntityMeta;
+export type Lander = Omit<LanderInput, 'status'> & EntityMeta;

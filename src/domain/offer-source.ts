@@ -57,7 +57,7 @@ export const offerSourceInputSchema = z.object({
   status: settableStatusSchema.default('active'),
 });
 export type OfferSourceInput = z.output<typeof offerSourceInputSchema>;
-export type OfferSource = OfferSourceInput & EntityMeta;
+export type OfferSource = Omit<OfferSourceInput, 'status'> & EntityMeta;
 
 function isIpOrCidr(value: string): boolean {
   const [address, prefix, extra] = value.split('/');
@@ -76,7 +76,7 @@ function ipVersion(address: string): 0 | 4 | 6 {
 }
 
 /** The postback URL to paste into the network: Waypost's parameters filled with the network's macros. */
-export function renderOfferSourcePostbackUrl(baseUrl: string, source: OfferSourceInput): string {
+export function renderOfferSourcePostbackUrl(baseUrl: string, source: Pick<OfferSourceInput, 'postbackMacros' | 'additionalParameters' | 'postbackToken'>): string {
   const pairs: [string, string][] = [];
   for (const [param, value] of Object.entries(source.postbackMacros)) {
     if (value) pairs.push([param, value]);

@@ -44,4 +44,4 @@ export const trafficChannelInputSchema = z.object({
   status: settableStatusSchema.default('active'),
 });
 export type TrafficChannelInput = z.output<typeof trafficChannelInputSchema>;
-export type TrafficChannel = TrafficChannelInput & EntityMeta;
+export type TrafficChannel = Omit<TrafficChannelInput, 'status'> & EntityMeta;

@@ -15,7 +15,7 @@ test('every resource route answers 401 without a valid key and never reaches the
   const before = await server.store.landers.list({ limit: 500, offset: 0 });
   for (const path of RESOURCES) {
     for (const [method, url] of [['GET', `/api/v1/${path}`], ['POST', `/api/v1/${path}`], ['GET', `/api/v1/${path}/1`], ['PATCH', `/api/v1/${path}/1`], ['DELETE', `/api/v1/${path}/1`]] as const) {
-      for (const headers of [{}, { authorization: 'Bearer wp_not_a_real_key' }, { authorization: server.adminKey }, { authorization: `Basic ${server.adminKey}` }]) {
+      for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wp_not_a_real_key' }, { authorization: server.adminKey }, { authorization: `Basic ${server.adminKey}` }]) {
         const response = await server.api(method, url, method === 'POST' ? { name: 'sneaky', url: 'https://x.example/' } : undefined, { 'content-type': 'application/json', ...headers });
         assert.equal(response.status, 401, `${method} ${url} with ${JSON.stringify(headers)}`);
         assert.equal(response.body.error.code, 'unauthorized');

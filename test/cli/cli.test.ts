@@ -25,7 +25,7 @@ test('start --demo serves /healthz, prints a click URL and the first admin key o
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     assert.equal(health.status, 200);
     const campaigns = await fetch(`http://127.0.0.1:${port}/api/v1/campaigns`, { headers: { authorization: `Bearer ${adminKey}` } });
-    const list = await campaigns.json();
+    const list: any = await campaigns.json();
     assert.equal(list.total, 1);
     assert.equal(list.items[0].clickUrl, clickUrl);
     assert.equal(statSync(join(dir, 'secret.key')).mode & 0o777, 0o600, 'the secret key file is private');

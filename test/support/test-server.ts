@@ -8,13 +8,30 @@ import { createLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { buildServer } from '../../src/server.js';
 import type { EntityStore } from '../../src/store/entity-store.js';
+import type { EventStore } from '../../src/store/event-store.js';
+import { createSqliteEventStore } from '../../src/store/sqlite/sqlite-event-store.js';
+import { startEdgeRuntime } from '../../src/edge/edge-runtime.js';
+import { createNullVisitorDetector, createVisitorDetector, type VisitorDetector } from '../../src/edge/detection/visitor-detector.js';
 import { createSqliteEntityStore } from '../../src/store/sqlite/sqlite-entity-store.js';
+
+export interface TestServerOptions {
+  env?: Record<string, string>;
+  /** Deterministic routing in tests that need it; Math.random otherwise. */
+  random?: () => number;
+  now?: () => number;
+  /** The real detector reads the packaged geo databases (about half a second); the null one detects nothing. */
+  detector?: 'real' | 'null';
+}
+
+let sharedDetector: VisitorDetector | undefined;
 
 export interface TestServer {
   app: FastifyInstance;
   url: string;
   config: Config;
   store: EntityStore;
+  events: EventStore;
+  edge: Awaited<ReturnType<typeof startEdgeRuntime>>;
   adminKey: string;
   dataDir: string;
   /** A JSON request with the admin key (or the given headers instead). */
@@ -23,13 +40,35 @@ export interface TestServer {
 }
 
 /** The real server on a real SQLite file in a fresh directory, listening on loopback. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'waypost-test-'));
-  const config = loadConfig({ WAYPOST_DATA_DIR: dataDir, WAYPOST_LOG_LEVEL: 'silent', WAYPOST_PORT: '0', WAYPOST_BASE_URL: 'http://track.test', ...env });
+  const config = loadConfig({ WAYPOST_DATA_DIR: dataDir, WAYPOST_LOG_LEVEL: 'silent', WAYPOST_PORT: '0', WAYPOST_BASE_URL: 'http://track.test', ...options.env });
+  const logger = createLogger(config);
+  const metrics = createMetrics();
   const store = createSqliteEntityStore(join(dataDir, 'waypost.db'));
   await store.migrate();
+  const events = createSqliteEventStore(join(dataDir, 'events.db'));
+  await events.migrate();
   const { secret: adminKey } = await createApiKey(store, 'test admin', 'admin');
-  const app = await buildServer(config, { store, logger: createLogger(config), metrics: createMetrics() });
+  const detector =
+    options.detector === 'null'
+      ? createNullVisitorDetector()
+      : config.edge.botIps.length || config.edge.botUserAgents.length || config.edge.trustedProxies.length
+        ? createVisitorDetector({ trustedProxies: config.edge.trustedProxies, botIps: config.edge.botIps, botUserAgents: config.edge.botUserAgents })
+        : (sharedDetector ??= createVisitorDetector());
+  const edge = await startEdgeRuntime({
+    entities: store,
+    events,
+    detector,
+    logger,
+    registry: metrics.registry,
+    secretKey: Buffer.alloc(32, 7),
+    secureCookies: false,
+    snapshotPollMs: 100,
+    random: options.random,
+    now: options.now,
+  });
+  const app = await buildServer(config, { store, logger, metrics, edge: edge.deps });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('server did not bind');
@@ -40,6 +79,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     url,
     config,
     store,
+    events,
+    edge,
     adminKey,
     dataDir,
     async api(method, path, body, headers) {
@@ -59,6 +100,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     },
     async close() {
       await app.close();
+      await edge.stop();
+      await events.close();
       await store.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -1,0 +1,126 @@
+import type { Logger } from 'pino';
+import type { Campaign } from '../domain/campaign.js';
+import { compileFunnel, type CompiledFunnel } from '../domain/funnel-evaluation.js';
+import type { Lander } from '../domain/lander.js';
+import type { Offer } from '../domain/offer.js';
+import type { TrafficChannel } from '../domain/traffic-channel.js';
+import type { EntityStore } from '../store/entity-store.js';
+import { compileUrlTemplate, type UrlTemplate } from './macros.js';
+
+/** A campaign as the edge serves it: its channel, compiled funnel and the parameters to capture. */
+export interface EdgeCampaign {
+  campaign: Campaign;
+  channel: TrafficChannel | undefined;
+  funnel: CompiledFunnel;
+  /** Query parameters the channel maps under its own names (beyond ref_id, sub1..sub20, cost). */
+  customParams: readonly string[];
+}
+
+export interface EdgeOffer {
+  offer: Offer;
+  url: UrlTemplate;
+}
+
+export interface EdgeLander {
+  lander: Lander;
+  url: UrlTemplate;
+}
+
+const STANDARD_PARAM = /^(ref_id|cost|sub([1-9]|1[0-9]|20))$/;
+
+/**
+ * The configuration the hot path serves from: every campaign, offer and lander, compiled once. A new
+ * snapshot replaces the old one whole, so a request never sees half an update.
+ */
+export class ConfigurationSnapshot {
+  private constructor(
+    readonly version: number,
+    private readonly campaignsByKey: Map<string, EdgeCampaign>,
+    private readonly campaignsById: Map<number, EdgeCampaign>,
+    readonly offers: Map<number, EdgeOffer>,
+    readonly landers: Map<number, EdgeLander>,
+  ) {}
+
+  static empty(): ConfigurationSnapshot {
+    return new ConfigurationSnapshot(-1, new Map(), new Map(), new Map(), new Map());
+  }
+
+  static async load(store: EntityStore): Promise<ConfigurationSnapshot> {
+    const version = await store.configurationVersion();
+    const [campaigns, channels, offers, landers] = await Promise.all([
+      store.campaigns.all(),
+      store.trafficChannels.all(),
+      store.offers.all(),
+      store.landers.all(),
+    ]);
+    const channelsById = new Map(channels.map((channel) => [channel.id, channel]));
+    const byKey = new Map<string, EdgeCampaign>();
+    const byId = new Map<number, EdgeCampaign>();
+    for (const campaign of campaigns) {
+      const channel = channelsById.get(campaign.trafficChannelId);
+      const entry: EdgeCampaign = {
+        campaign,
+        channel,
+        funnel: compileFunnel(campaign.funnel, campaign.timeZone),
+        customParams: (channel?.parameters ?? []).map((p) => p.key).filter((key) => !STANDARD_PARAM.test(key)),
+      };
+      byId.set(campaign.id, entry);
+      // Archived campaigns keep resolving by id (lander clicks of old visits) but not by key.
+      if (campaign.status !== 'archived') byKey.set(campaign.key, entry);
+    }
+    return new ConfigurationSnapshot(
+      version,
+      byKey,
+      byId,
+      new Map(offers.map((offer) => [offer.id, { offer, url: compileUrlTemplate(offer.url) }])),
+      new Map(landers.map((lander) => [lander.id, { lander, url: compileUrlTemplate(lander.url) }])),
+    );
+  }
+
+  campaignByKey(key: string): EdgeCampaign | undefined {
+    return this.campaignsByKey.get(key);
+  }
+
+  campaignById(id: number): EdgeCampaign | undefined {
+    return this.campaignsById.get(id);
+  }
+}
+
+/**
+ * Holds the current snapshot and replaces it when the configuration version in the store moves. The
+ * version is one indexed row, read by a timer (never by a request); writes through this process's
+ * API also call `refreshSoon` so they show up at once.
+ */
+export class SnapshotHolder {
+  current = ConfigurationSnapshot.empty();
+  private timer: NodeJS.Timeout | undefined;
+  private loading: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: EntityStore,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(pollMs = 500): Promise<void> {
+    await this.refresh();
+    this.timer = setInterval(() => void this.refresh().catch((error) => this.logger.error({ err: error }, 'configuration refresh failed; serving the previous snapshot')), pollMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Loads a new snapshot if the stored configuration changed; concurrent calls share one load. */
+  refresh(): Promise<void> {
+    this.loading ??= (async () => {
+      try {
+        const version = await this.store.configurationVersion();
+        if (version !== this.current.version) this.current = await ConfigurationSnapshot.load(this.store);
+      } finally {
+        this.loading = undefined;
+      }
+    })();
+    return this.loading;
+  }
+}

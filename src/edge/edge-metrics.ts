@@ -1,0 +1,13 @@
+import { Counter } from 'prom-client';
+import type { Registry } from 'prom-client';
+
+/** Counters of the hot path: it counts instead of logging a line per click. */
+export function createEdgeMetrics(registry: Registry) {
+  return {
+    clicks: new Counter({ name: 'waypost_edge_clicks_total', help: 'Campaign visits recorded, by outcome', labelNames: ['outcome'] as const, registers: [registry] }),
+    landerClicks: new Counter({ name: 'waypost_edge_lander_clicks_total', help: 'Lander click-throughs, by outcome', labelNames: ['outcome'] as const, registers: [registry] }),
+    impressions: new Counter({ name: 'waypost_edge_impressions_total', help: 'Impressions counted', registers: [registry] }),
+    unrecorded: new Counter({ name: 'waypost_edge_unrecorded_total', help: 'Visits answered although the event store refused to record them', registers: [registry] }),
+  };
+}
+export type EdgeMetrics = ReturnType<typeof createEdgeMetrics>;

@@ -1,0 +1,99 @@
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Click } from '../domain/click.js';
+import type { EntityStore } from '../store/entity-store.js';
+import type { EventStore } from '../store/event-store.js';
+import { ClickBuffer } from './click-buffer.js';
+import { SnapshotHolder } from './configuration-snapshot.js';
+import { LruCache } from './detection/lru-cache.js';
+import type { VisitorDetector } from './detection/visitor-detector.js';
+import { createEdgeMetrics } from './edge-metrics.js';
+import type { EdgeDeps } from './edge-plugin.js';
+import { OfferCaps } from './offer-caps.js';
+import { Redirector } from './redirect-response.js';
+import { UniqueVisitors } from './unique-visitors.js';
+
+const DAY = 24 * 3_600_000;
+/** Uniqueness windows are at most a year; state older than the longest one in use is swept. */
+const UNIQUE_STATE_HORIZON = 7 * DAY;
+
+export interface EdgeRuntimeOptions {
+  entities: EntityStore;
+  events: EventStore;
+  detector: VisitorDetector;
+  logger: Logger;
+  registry: Registry;
+  /** Signs double-meta-refresh hops. */
+  secretKey: Buffer;
+  secureCookies: boolean;
+  /** How often the configuration version is checked; a change is served within this time. */
+  snapshotPollMs?: number;
+  random?: () => number;
+  now?: () => number;
+}
+
+/**
+ * Everything the edge holds in memory, restored at start: the configuration snapshot, unique-visitor
+ * and offer-cap counters. Logs traffic as one aggregate line a minute, never a line per click.
+ */
+export async function startEdgeRuntime(options: EdgeRuntimeOptions): Promise<{ deps: EdgeDeps; snapshots: SnapshotHolder; buffer: ClickBuffer; stop(): Promise<void> }> {
+  const logger = options.logger.child({ role: 'edge' });
+  const now = options.now ?? Date.now;
+  const snapshots = new SnapshotHolder(options.entities, logger);
+  await snapshots.start(options.snapshotPollMs);
+
+  const uniques = new UniqueVisitors();
+  uniques.restore(await options.events.recentVisitors(now() - UNIQUE_STATE_HORIZON));
+  const caps = new OfferCaps();
+  caps.restoreClicks(await options.events.offerClicksHourly());
+  const buffer = new ClickBuffer(options.events);
+  const metrics = createEdgeMetrics(options.registry);
+
+  let lastFailureLog = 0;
+  const deps: EdgeDeps = {
+    state: {
+      snapshot: () => snapshots.current,
+      detector: options.detector,
+      buffer,
+      uniques,
+      caps,
+      recentClicks: new LruCache<string, Click>(50_000),
+      random: options.random ?? Math.random,
+      now,
+    },
+    events: options.events,
+    metrics,
+    redirector: new Redirector(options.secretKey),
+    secureCookies: options.secureCookies,
+    logStoreFailure(error) {
+      if (now() - lastFailureLog < 10_000) return;
+      lastFailureLog = now();
+      logger.error({ err: error }, 'the event store refused a write; visitors are still redirected (see waypost_edge_unrecorded_total)');
+    },
+  };
+
+  let reported = { ...buffer.stats };
+  const reporter = setInterval(() => {
+    const stats = buffer.stats;
+    const clicks = stats.clicks - reported.clicks;
+    const impressions = stats.impressions - reported.impressions;
+    const batches = stats.batches - reported.batches;
+    if (clicks || impressions) {
+      logger.info({ clicks, impressions, batches, clicksPerBatch: batches ? +(clicks / batches).toFixed(1) : 0, failures: stats.failures - reported.failures }, 'edge traffic in the last minute');
+    }
+    reported = { ...stats };
+    uniques.sweep(now() - UNIQUE_STATE_HORIZON);
+  }, 60_000);
+  reporter.unref();
+
+  return {
+    deps,
+    snapshots,
+    buffer,
+    async stop() {
+      clearInterval(reporter);
+      snapshots.stop();
+      await buffer.drain();
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply } from 'fastify';
+
+export type RedirectMode = '302' | 'meta' | 'double_meta';
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+function metaRefreshPage(url: string): string {
+  const safe = escapeHtml(url);
+  // no-referrer on the page itself, plus the refresh: the destination sees no referrer either way.
+  return `<!doctype html><html><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"><meta http-equiv="refresh" content="0;url=${safe}"><title>Redirecting…</title></head><body><a href="${safe}">Continue</a></body></html>`;
+}
+
+/**
+ * Sends the visitor on: a 302, a meta-refresh page, or a double meta refresh whose second hop is
+ * Waypost's own `/r?t={token}` page, so the destination sees Waypost (or nothing) as the referrer, never
+ * the traffic source. The token is the target URL signed with the server's key: `/r` is not an open
+ * redirect.
+ */
+export class Redirector {
+  constructor(private readonly key: Buffer) {}
+
+  send(reply: FastifyReply, mode: RedirectMode, url: string): FastifyReply {
+    reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+    if (mode === '302') return reply.code(302).header('location', url).send();
+    const target = mode === 'meta' ? url : `/r?t=${this.sign(url)}`;
+    return reply.code(200).type('text/html; charset=utf-8').send(metaRefreshPage(target));
+  }
+
+  /** The second hop of a double meta refresh; undefined when the token was not made by us. */
+  secondHop(token: string): string | undefined {
+    const dot = token.lastIndexOf('.');
+    if (dot < 1) return undefined;
+    const payload = token.slice(0, dot);
+    const given = Buffer.from(token.slice(dot + 1), 'base64url');
+    const expected = this.mac(payload);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    return Buffer.from(payload, 'base64url').toString('utf8');
+  }
+
+  secondHopPage(url: string): string {
+    return metaRefreshPage(url);
+  }
+
+  private sign(url: string): string {
+    const payload = Buffer.from(url, 'utf8').toString('base64url');
+    return `${payload}.${this.mac(payload).toString('base64url')}`;
+  }
+
+  private mac(payload: string): Buffer {
+    return createHmac('sha256', this.key).update('double-meta:').update(payload).digest().subarray(0, 16);
+  }
+}

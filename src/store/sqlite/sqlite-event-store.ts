@@ -1,0 +1,173 @@
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import type { Click } from '../../domain/click.js';
+import type { EventBatch, EventStore } from '../event-store.js';
+import { clicksMigration } from './event-migrations/0001-clicks.js';
+import { openSqlite } from './open-sqlite.js';
+
+const HOUR = 3_600_000;
+const SUBS = Array.from({ length: 20 }, (_, i) => `sub${i + 1}`);
+
+const CLICK_COLUMNS = [
+  'click_id', 'created_at', 'campaign_id', 'traffic_channel_id', 'rule_index', 'path_index', 'lander_id', 'offer_id', 'outcome',
+  'ref_id', ...SUBS, 'params', 'cost_micros', 'ip', 'country', 'region', 'city', 'isp', 'asn', 'device_type', 'brand', 'model',
+  'os', 'os_version', 'browser', 'browser_version', 'language', 'connection_type', 'referrer', 'referrer_domain', 'user_agent',
+  'is_bot', 'is_unique', 'direct', 'visitor_key', 'lander_clicked_at', 'lander_click_offer_id',
+];
+
+/**
+ * The embedded-mode EventStore: clicks in their own SQLite file, so click writes never wait on the
+ * configuration database. Statements are prepared once; the hot path uses better-sqlite3 directly
+ * (synchronous, microseconds per row) and only migrations go through Kysely.
+ */
+export function createSqliteEventStore(file: string): EventStore {
+  const database = openSqlite(file);
+  const kysely = new Kysely<unknown>({ dialect: new SqliteDialect({ database }) });
+  let statements: ReturnType<typeof prepare> | undefined;
+
+  function prepare() {
+    const insertClick = database.prepare(
+      `insert or ignore into clicks (${CLICK_COLUMNS.join(', ')}) values (${CLICK_COLUMNS.map(() => '?').join(', ')})`,
+    );
+    const addImpressions = database.prepare(
+      `insert into impressions_hourly (campaign_id, hour, impressions, cost_micros) values (?, ?, ?, ?)
+       on conflict (campaign_id, hour) do update set impressions = impressions + excluded.impressions, cost_micros = cost_micros + excluded.cost_micros`,
+    );
+    const addOfferClicks = database.prepare(
+      `insert into offer_clicks_hourly (offer_id, hour, clicks) values (?, ?, ?)
+       on conflict (offer_id, hour) do update set clicks = clicks + excluded.clicks`,
+    );
+    const writeBatch = database.transaction((batch: EventBatch) => {
+      const offerClicks = new Map<string, [number, number, number]>();
+      for (const click of batch.clicks) {
+        if (insertClick.run(clickToRow(click)).changes === 0 || click.offerId === null) continue;
+        const hour = click.createdAt - (click.createdAt % HOUR);
+        const key = `${click.offerId}:${hour}`;
+        const counter = offerClicks.get(key);
+        if (counter) counter[2] += 1;
+        else offerClicks.set(key, [click.offerId, hour, 1]);
+      }
+      for (const counter of offerClicks.values()) addOfferClicks.run(...counter);
+      for (const row of batch.impressions) addImpressions.run(row.campaignId, row.hour, row.count, row.cost);
+    });
+    return {
+      writeBatch,
+      findClick: database.prepare('select * from clicks where click_id = ?'),
+      landerClick: database.prepare(
+        'update clicks set lander_clicked_at = coalesce(lander_clicked_at, ?), lander_click_offer_id = ? where click_id = ?',
+      ),
+      recentVisitors: database.prepare(
+        'select campaign_id, visitor_key, max(created_at) as last_seen from clicks where created_at >= ? group by campaign_id, visitor_key',
+      ),
+      offerClicks: database.prepare('select offer_id, hour, clicks from offer_clicks_hourly'),
+      impressionTotals: database.prepare(
+        'select coalesce(sum(impressions), 0) as impressions, coalesce(sum(cost_micros), 0) as cost from impressions_hourly where campaign_id = ?',
+      ),
+    };
+  }
+  const ready = () => (statements ??= prepare());
+
+  return {
+    async write(batch) {
+      if (batch.clicks.length || batch.impressions.length) ready().writeBatch(batch);
+    },
+    async recordLanderClick(clickId, offerId, at) {
+      return ready().landerClick.run(at, offerId, clickId).changes > 0;
+    },
+    async findClick(clickId) {
+      const row = ready().findClick.get(clickId) as ClickRow | undefined;
+      return row ? clickFromRow(row) : undefined;
+    },
+    async recentVisitors(since) {
+      return (ready().recentVisitors.all(since) as { campaign_id: number; visitor_key: string; last_seen: number }[]).map((row) => ({
+        campaignId: row.campaign_id,
+        visitorKey: row.visitor_key,
+        lastSeen: row.last_seen,
+      }));
+    },
+    async offerClicksHourly() {
+      return (ready().offerClicks.all() as { offer_id: number; hour: number; clicks: number }[]).map((row) => ({
+        offerId: row.offer_id,
+        hour: row.hour,
+        clicks: row.clicks,
+      }));
+    },
+    async impressionTotals(campaignId) {
+      const row = ready().impressionTotals.get(campaignId) as { impressions: number; cost: number };
+      return { impressions: row.impressions, cost: row.cost };
+    },
+    async migrate() {
+      const migrator = new Migrator({
+        db: kysely,
+        provider: { getMigrations: async () => ({ '0001-clicks': clicksMigration }) },
+        migrationTableName: 'waypost_migrations',
+        migrationLockTableName: 'waypost_migrations_lock',
+      });
+      const { error, results } = await migrator.migrateToLatest();
+      if (error) throw error;
+      return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    },
+    async ping() {
+      database.prepare('select 1').get();
+    },
+    async close() {
+      await kysely.destroy();
+    },
+  };
+}
+
+type ClickRow = Record<string, string | number | null>;
+
+function clickToRow(click: Click): (string | number | null)[] {
+  return [
+    click.clickId, click.createdAt, click.campaignId, click.trafficChannelId, click.ruleIndex, click.pathIndex, click.landerId,
+    click.offerId, click.outcome, click.refId, ...SUBS.map((_, i) => click.subs[i] ?? ''), JSON.stringify(click.params), click.cost,
+    click.ip, click.country, click.region, click.city, click.isp, click.asn, click.deviceType, click.brand, click.model, click.os,
+    click.osVersion, click.browser, click.browserVersion, click.language, click.connectionType, click.referrer, click.referrerDomain,
+    click.userAgent, click.isBot ? 1 : 0, click.isUnique ? 1 : 0, click.direct ? 1 : 0, click.visitorKey, click.landerClickedAt,
+    click.landerClickOfferId,
+  ];
+}
+
+function clickFromRow(row: ClickRow): Click {
+  const text = (column: string) => String(row[column] ?? '');
+  const numberOrNull = (column: string) => (row[column] === null ? null : Number(row[column]));
+  return {
+    clickId: text('click_id'),
+    createdAt: Number(row.created_at),
+    campaignId: Number(row.campaign_id),
+    trafficChannelId: Number(row.traffic_channel_id),
+    ruleIndex: Number(row.rule_index),
+    pathIndex: Number(row.path_index),
+    landerId: numberOrNull('lander_id'),
+    offerId: numberOrNull('offer_id'),
+    outcome: text('outcome') as Click['outcome'],
+    refId: text('ref_id'),
+    subs: SUBS.map(text),
+    params: JSON.parse(text('params') || '{}'),
+    cost: Number(row.cost_micros),
+    ip: text('ip'),
+    country: text('country'),
+    region: text('region'),
+    city: text('city'),
+    isp: text('isp'),
+    asn: numberOrNull('asn'),
+    deviceType: text('device_type'),
+    brand: text('brand'),
+    model: text('model'),
+    os: text('os'),
+    osVersion: text('os_version'),
+    browser: text('browser'),
+    browserVersion: text('browser_version'),
+    language: text('language'),
+    connectionType: text('connection_type'),
+    referrer: text('referrer'),
+    referrerDomain: text('referrer_domain'),
+    userAgent: text('user_agent'),
+    isBot: Number(row.is_bot) === 1,
+    isUnique: Number(row.is_unique) === 1,
+    direct: Number(row.direct) === 1,
+    visitorKey: text('visitor_key'),
+    landerClickedAt: numberOrNull('lander_clicked_at'),
+    landerClickOfferId: numberOrNull('lander_click_offer_id'),
+  };
+}
