@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { conditionProblems } from './funnel-evaluation.js';
 
 /**
  * A campaign's funnel: rules evaluated in order (first match wins), each with its own weighted
@@ -52,7 +53,12 @@ export const conditionSchema = z
   .superRefine((condition, ctx) => {
     if ((condition.op === 'between' || condition.op === 'not_between') && condition.values.length !== 2) {
       ctx.addIssue({ code: 'custom', path: ['values'], message: 'a range takes exactly two values: [from, to]' });
+      return;
     }
+    if (!isConditionField(condition.field)) return;
+    // Values that could never match (hour 25, "tuesday-ish") are refused when saved, not ignored when routing.
+    const problems = conditionProblems(condition);
+    if (problems.length) ctx.addIssue({ code: 'custom', path: ['values'], message: problems.join('; ') });
   });
 export type Condition = z.infer<typeof conditionSchema>;
 

@@ -45,6 +45,11 @@ test('a funnel condition on an unknown field or with a malformed range is refuse
   await expectError('POST', '/api/v1/campaigns', body, 400, 'funnel.rules[0].conditions[0].field', 'validation_error');
   body.funnel.rules[0]!.conditions = [{ field: 'hour', op: 'between', values: ['9'] }];
   await expectError('POST', '/api/v1/campaigns', body, 400, 'funnel.rules[0].conditions[0].values', 'validation_error');
+  body.funnel.rules[0]!.conditions = [{ field: 'hour', op: 'in', values: ['25'] }];
+  const error = await expectError('POST', '/api/v1/campaigns', body, 400, 'funnel.rules[0].conditions[0].values', 'validation_error');
+  assert.match(error.message, /"25" is not an hour from 0 to 23/);
+  body.funnel.rules[0]!.conditions = [{ field: 'country', op: 'between', values: ['A', 'Z'] }];
+  await expectError('POST', '/api/v1/campaigns', body, 400, 'funnel.rules[0].conditions[0].values', 'validation_error');
 });
 
 test('conversion type names are unique and case-sensitive', async () => {
