@@ -36,6 +36,8 @@ export async function start(env: Record<string, string | undefined>, options: { 
         registry: metrics.registry,
         secretKey: secret.key,
         secureCookies: config.baseUrl.startsWith('https:'),
+        trustedProxies: config.edge.trustedProxies,
+        accountCurrency: config.accountCurrency,
       })
     : undefined;
   const app = await buildServer(config, { store, logger, metrics, edge: edge?.deps });

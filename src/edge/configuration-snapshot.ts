@@ -4,6 +4,8 @@ import { compileFunnel, type CompiledFunnel } from '../domain/funnel-evaluation.
 import type { Lander } from '../domain/lander.js';
 import type { Offer } from '../domain/offer.js';
 import type { TrafficChannel } from '../domain/traffic-channel.js';
+import type { ConversionType } from '../domain/conversion-type.js';
+import type { OfferSource } from '../domain/offer-source.js';
 import type { EntityStore } from '../store/entity-store.js';
 import { compileUrlTemplate, type UrlTemplate } from './macros.js';
 
@@ -39,19 +41,25 @@ export class ConfigurationSnapshot {
     private readonly campaignsById: Map<number, EdgeCampaign>,
     readonly offers: Map<number, EdgeOffer>,
     readonly landers: Map<number, EdgeLander>,
+    readonly offerSources: Map<number, OfferSource>,
+    /** Active conversion types by their case-sensitive name. */
+    readonly conversionTypes: Map<string, ConversionType>,
+    readonly trafficChannels: Map<number, TrafficChannel>,
   ) {}
 
   static empty(): ConfigurationSnapshot {
-    return new ConfigurationSnapshot(-1, new Map(), new Map(), new Map(), new Map());
+    return new ConfigurationSnapshot(-1, new Map(), new Map(), new Map(), new Map(), new Map(), new Map(), new Map());
   }
 
   static async load(store: EntityStore): Promise<ConfigurationSnapshot> {
     const version = await store.configurationVersion();
-    const [campaigns, channels, offers, landers] = await Promise.all([
+    const [campaigns, channels, offers, landers, offerSources, conversionTypes] = await Promise.all([
       store.campaigns.all(),
       store.trafficChannels.all(),
       store.offers.all(),
       store.landers.all(),
+      store.offerSources.all(),
+      store.conversionTypes.all(),
     ]);
     const channelsById = new Map(channels.map((channel) => [channel.id, channel]));
     const byKey = new Map<string, EdgeCampaign>();
@@ -74,6 +82,9 @@ export class ConfigurationSnapshot {
       byId,
       new Map(offers.map((offer) => [offer.id, { offer, url: compileUrlTemplate(offer.url) }])),
       new Map(landers.map((lander) => [lander.id, { lander, url: compileUrlTemplate(lander.url) }])),
+      new Map(offerSources.map((source) => [source.id, source])),
+      new Map(conversionTypes.filter((type) => type.status === 'active').map((type) => [type.name, type])),
+      channelsById,
     );
   }
 

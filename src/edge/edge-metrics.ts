@@ -7,6 +7,7 @@ export function createEdgeMetrics(registry: Registry) {
     clicks: new Counter({ name: 'waypost_edge_clicks_total', help: 'Campaign visits recorded, by outcome', labelNames: ['outcome'] as const, registers: [registry] }),
     landerClicks: new Counter({ name: 'waypost_edge_lander_clicks_total', help: 'Lander click-throughs, by outcome', labelNames: ['outcome'] as const, registers: [registry] }),
     impressions: new Counter({ name: 'waypost_edge_impressions_total', help: 'Impressions counted', registers: [registry] }),
+    postbacks: new Counter({ name: 'waypost_postbacks_total', help: 'Postbacks and pixels received, by outcome', labelNames: ['outcome'] as const, registers: [registry] }),
     unrecorded: new Counter({ name: 'waypost_edge_unrecorded_total', help: 'Visits answered although the event store refused to record them', registers: [registry] }),
   };
 }

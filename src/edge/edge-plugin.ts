@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ConversionDeps } from '../conversions/record-postback.js';
 import type { EventStore } from '../store/event-store.js';
 import type { EdgeMetrics } from './edge-metrics.js';
 import type { EdgeState } from './record-visit.js';
@@ -8,6 +9,7 @@ import { directTrackingRoutes } from './routes/direct-tracking.js';
 import { doubleMetaHopRoute } from './routes/double-meta-hop.js';
 import { impressionRoute } from './routes/impression.js';
 import { landerClickRoutes } from './routes/lander-click.js';
+import { postbackRoutes } from './routes/postback.js';
 import { sendUnavailablePage } from './visitor-pages.js';
 
 export interface EdgeDeps {
@@ -17,6 +19,10 @@ export interface EdgeDeps {
   redirector: Redirector;
   /** Cookies go out with `Secure; SameSite=None` when the tracker is served over https. */
   secureCookies: boolean;
+  /** The conversion path's stores and counters (postback, pixel). */
+  conversions: ConversionDeps;
+  /** The visitor's (or network's) IP, honouring trusted proxies. */
+  clientIp(request: FastifyRequest): string;
   /** Logs a storage failure at most once per interval, so an outage cannot flood the log. */
   logStoreFailure(error: unknown): void;
 }
@@ -33,4 +39,5 @@ export async function edgePlugin(app: FastifyInstance, deps: EdgeDeps): Promise<
   impressionRoute(app, deps);
   directTrackingRoutes(app, deps);
   doubleMetaHopRoute(app, deps);
+  postbackRoutes(app, deps);
 }

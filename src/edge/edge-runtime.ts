@@ -12,6 +12,9 @@ import type { EdgeDeps } from './edge-plugin.js';
 import { OfferCaps } from './offer-caps.js';
 import { Redirector } from './redirect-response.js';
 import { UniqueVisitors } from './unique-visitors.js';
+import { CurrencyConverter } from '../conversions/currency-rates.js';
+import { clientIp } from './detection/client-ip.js';
+import { createIpList } from './detection/ip-list.js';
 
 const DAY = 24 * 3_600_000;
 /** Uniqueness windows are at most a year; state older than the longest one in use is swept. */
@@ -26,6 +29,8 @@ export interface EdgeRuntimeOptions {
   /** Signs double-meta-refresh hops. */
   secretKey: Buffer;
   secureCookies: boolean;
+  trustedProxies: readonly string[];
+  accountCurrency: string;
   /** How often the configuration version is checked; a change is served within this time. */
   snapshotPollMs?: number;
   random?: () => number;
@@ -50,6 +55,8 @@ export async function startEdgeRuntime(options: EdgeRuntimeOptions): Promise<{ d
   const metrics = createEdgeMetrics(options.registry);
 
   let lastFailureLog = 0;
+  const recentClicks = new LruCache<string, Click>(50_000);
+  const trusted = createIpList(options.trustedProxies, 'WAYPOST_TRUSTED_PROXIES');
   const deps: EdgeDeps = {
     state: {
       snapshot: () => snapshots.current,
@@ -57,11 +64,21 @@ export async function startEdgeRuntime(options: EdgeRuntimeOptions): Promise<{ d
       buffer,
       uniques,
       caps,
-      recentClicks: new LruCache<string, Click>(50_000),
+      recentClicks,
       random: options.random ?? Math.random,
       now,
     },
     events: options.events,
+    conversions: {
+      store: options.entities,
+      events: options.events,
+      snapshot: () => snapshots.current,
+      currency: new CurrencyConverter(options.entities, options.accountCurrency),
+      caps,
+      recentClick: (clickId) => recentClicks.get(clickId),
+      now,
+    },
+    clientIp: (request) => clientIp(request.socket.remoteAddress, request.headers['x-forwarded-for'], trusted),
     metrics,
     redirector: new Redirector(options.secretKey),
     secureCookies: options.secureCookies,

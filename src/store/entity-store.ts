@@ -6,6 +6,10 @@ import type { Offer, OfferInput } from '../domain/offer.js';
 import type { OfferSource, OfferSourceInput } from '../domain/offer-source.js';
 import type { TrafficChannel, TrafficChannelInput } from '../domain/traffic-channel.js';
 import type { ApiKey, NewApiKey } from '../domain/api-key.js';
+import type { Conversion, NewConversion } from '../domain/conversion.js';
+import type { ConversionStatus } from '../domain/conversion-status.js';
+import type { DuplicatePlan, RecordOutcome } from '../domain/duplicate-resolution.js';
+import type { Micros } from '../domain/money.js';
 
 /**
  * The EntityStore port: configuration entities, API keys (and, as Waypost grows, conversions, jobs
@@ -51,6 +55,41 @@ export interface ApiKeyRepository {
   touch(id: number, at: string): Promise<void>;
 }
 
+export interface ConversionRepository {
+  /** Inserts under the duplicate plan's rule; the database settles races through the plan's unique key. */
+  record(conversion: NewConversion, plan: DuplicatePlan): Promise<{ outcome: RecordOutcome; conversion: Conversion }>;
+  get(id: number): Promise<Conversion | undefined>;
+  listByClick(clickId: string): Promise<Conversion[]>;
+  /** Changes status and/or payout of an existing conversion (a later postback or the API). */
+  update(id: number, changes: { status?: ConversionStatus; payout?: Micros; originalPayout?: Micros; originalCurrency?: string }): Promise<Conversion | undefined>;
+}
+
+export interface PostbackLogEntry {
+  receivedAt: number;
+  method: string;
+  sourceIp: string;
+  /** The query as received, contact data masked. */
+  query: string;
+  outcome: PostbackOutcome;
+  reason: string;
+  clickId: string | null;
+  offerSourceId: number | null;
+  conversionId: number | null;
+}
+export type PostbackOutcome = 'accepted' | 'duplicate' | 'ignored' | 'rejected';
+
+export interface PostbackLogRepository {
+  append(entry: PostbackLogEntry): Promise<number>;
+  /** Newest first. */
+  list(query: { limit: number; beforeId?: number }): Promise<(PostbackLogEntry & { id: number })[]>;
+}
+
+export interface CurrencyRateRepository {
+  /** currency → account-currency micro-units per one unit. */
+  all(): Promise<Map<string, Micros>>;
+  set(currency: string, rate: Micros): Promise<void>;
+}
+
 export interface EntityStore {
   trafficChannels: EntityRepository<TrafficChannelInput, TrafficChannel>;
   offerSources: EntityRepository<OfferSourceInput, OfferSource>;
@@ -59,6 +98,9 @@ export interface EntityStore {
   campaigns: CampaignRepository;
   conversionTypes: EntityRepository<ConversionTypeInput, ConversionType>;
   apiKeys: ApiKeyRepository;
+  conversions: ConversionRepository;
+  postbackLog: PostbackLogRepository;
+  currencyRates: CurrencyRateRepository;
   /** Applies pending migrations; returns the names it applied (none when up to date). */
   migrate(): Promise<string[]>;
   /** Resolves when the database answers a trivial query. */

@@ -78,7 +78,7 @@ test('migrate applies once, then reports nothing to do', async () => {
   try {
     const first = await runCli(['migrate'], { WAYPOST_DATA_DIR: dir });
     assert.equal(first.code, 0, first.stderr);
-    assert.match(first.stdout, /Applied migrations: 0001-entities/);
+    assert.match(first.stdout, /Applied migrations: 0001-entities, 0002-conversions/);
     const second = await runCli(['migrate'], { WAYPOST_DATA_DIR: dir });
     assert.equal(second.code, 0);
     assert.match(second.stdout, /up to date; nothing to apply/);

@@ -64,6 +64,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     registry: metrics.registry,
     secretKey: Buffer.alloc(32, 7),
     secureCookies: false,
+    trustedProxies: config.edge.trustedProxies,
+    accountCurrency: config.accountCurrency,
     snapshotPollMs: 100,
     random: options.random,
     now: options.now,

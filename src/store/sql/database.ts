@@ -84,6 +84,63 @@ export interface ConfigurationVersionTable {
   version: number;
 }
 
+type SubColumns = { [K in `sub${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | 19 | 20}`]: string };
+
+export interface ConversionTable extends SubColumns {
+  id: Generated<number>;
+  click_id: string;
+  converted_at: number;
+  click_at: number;
+  updated_at: number;
+  type: string | null;
+  status: string;
+  payout_micros: number;
+  original_payout_micros: number;
+  original_currency: string;
+  event_id: string | null;
+  duplicate_status: string;
+  dedupe_key: string | null;
+  origin: string;
+  postback_count: number;
+  campaign_id: number;
+  traffic_channel_id: number;
+  offer_source_id: number | null;
+  offer_id: number | null;
+  lander_id: number | null;
+  rule_index: number;
+  path_index: number;
+  ref_id: string;
+  country: string;
+  region: string;
+  city: string;
+  isp: string;
+  device_type: string;
+  os: string;
+  browser: string;
+  is_bot: number;
+  params: string;
+  personal_data: string;
+}
+
+export interface PostbackLogTable {
+  id: Generated<number>;
+  received_at: number;
+  method: string;
+  source_ip: string;
+  query: string;
+  outcome: string;
+  reason: string;
+  click_id: string | null;
+  offer_source_id: number | null;
+  conversion_id: number | null;
+}
+
+export interface CurrencyRateTable {
+  currency: string;
+  rate_micros: number;
+  updated_at: string;
+}
+
 export interface Database {
   traffic_channels: TrafficChannelTable;
   offer_sources: OfferSourceTable;
@@ -93,6 +150,9 @@ export interface Database {
   conversion_types: ConversionTypeTable;
   api_keys: ApiKeyTable;
   configuration_version: ConfigurationVersionTable;
+  conversions: ConversionTable;
+  postback_log: PostbackLogTable;
+  currency_rates: CurrencyRateTable;
 }
 
-export type EntityTableName = Exclude<keyof Database, 'api_keys' | 'configuration_version'>;
+export type EntityTableName = 'traffic_channels' | 'offer_sources' | 'offers' | 'landers' | 'campaigns' | 'conversion_types';

@@ -2,7 +2,10 @@ import { Migrator, sql, type Kysely, type MigrationProvider } from 'kysely';
 import type { ApiKey } from '../../domain/api-key.js';
 import type { CampaignRepository, EntityStore } from '../entity-store.js';
 import type { Database } from './database.js';
+import { createConversionRepository } from './conversion-repository.js';
+import { createCurrencyRateRepository } from './currency-rate-repository.js';
 import { createEntityRepository } from './entity-repository.js';
+import { createPostbackLogRepository } from './postback-log-repository.js';
 import { allMigrations } from './migrations/index.js';
 import type { SqlDialect } from './sql-dialect.js';
 import { campaignsTable } from './tables/campaigns.js';
@@ -29,6 +32,10 @@ export function createSqlEntityStore(db: Kysely<Database>, dialect: SqlDialect, 
     landers: createEntityRepository(anyDb, dialect, landersTable, bumpConfigurationVersion),
     campaigns: createEntityRepository(anyDb, dialect, campaignsTable, bumpConfigurationVersion) as CampaignRepository,
     conversionTypes: createEntityRepository(anyDb, dialect, conversionTypesTable, bumpConfigurationVersion),
+
+    conversions: createConversionRepository(db),
+    postbackLog: createPostbackLogRepository(db),
+    currencyRates: createCurrencyRateRepository(db),
 
     apiKeys: {
       async create(key) {

@@ -1,0 +1,211 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Click } from '../domain/click.js';
+import type { Conversion, ConversionOrigin } from '../domain/conversion.js';
+import { CONVERSION_STATUSES, type ConversionStatus } from '../domain/conversion-status.js';
+import { effectiveDuplicateMode, planDuplicateHandling, type RecordOutcome } from '../domain/duplicate-resolution.js';
+import { parseMoney } from '../domain/money.js';
+import type { OfferSource } from '../domain/offer-source.js';
+import { contactParamNames, extractPersonalData } from '../domain/personal-data.js';
+import { ALL_POSTBACK_NAMES, findUnreplacedMacro, readPostbackValues, type RawParams } from '../domain/postback-params.js';
+import { normalizeClickId } from '../edge/click-id.js';
+import type { ConfigurationSnapshot } from '../edge/configuration-snapshot.js';
+import { createIpList, type IpList } from '../edge/detection/ip-list.js';
+import type { OfferCaps } from '../edge/offer-caps.js';
+import type { EntityStore, PostbackOutcome } from '../store/entity-store.js';
+import type { EventStore } from '../store/event-store.js';
+import type { CurrencyConverter } from './currency-rates.js';
+import { maskedQuery } from './masked-query.js';
+
+export interface ConversionDeps {
+  store: EntityStore;
+  events: EventStore;
+  snapshot(): ConfigurationSnapshot;
+  currency: CurrencyConverter;
+  caps: OfferCaps;
+  /** Clicks this process recorded lately; most conversions arrive for those. */
+  recentClick(clickId: string): Click | undefined;
+  /** Called for a created or edited conversion: the channel postback. */
+  onConversion?(conversion: Conversion, outcome: RecordOutcome): Promise<void>;
+  now(): number;
+}
+
+export interface PostbackInput {
+  params: RawParams;
+  method: string;
+  sourceIp: string;
+  origin: ConversionOrigin;
+  /** The click id from the visitor's cookie (pixel), used when the parameters carry none. */
+  cookieClickId?: string | undefined;
+}
+
+export interface PostbackResult {
+  /** 200 for every well-formed postback; 400 without a click id. */
+  httpStatus: 200 | 400;
+  outcome: PostbackOutcome;
+  reason: string;
+  conversion?: Conversion;
+}
+
+class Rejection extends Error {}
+
+/**
+ * A postback (or pixel) from arrival to record: read the parameters and their aliases, find the click,
+ * check the offer source's token and IP allowlist, resolve type, status, payout and currency, apply
+ * the duplicate mode, store, and log the outcome with a reason a person can act on.
+ */
+export async function recordPostback(deps: ConversionDeps, input: PostbackInput): Promise<PostbackResult> {
+  const receivedAt = deps.now();
+  let source: OfferSource | undefined;
+  let clickId: string | null = null;
+  let result: PostbackResult;
+  try {
+    result = await attribute();
+  } catch (error) {
+    if (!(error instanceof Rejection)) throw error;
+    result = { httpStatus: clickId === null && !rawClickId() ? 400 : 200, outcome: 'rejected', reason: error.message };
+  }
+  await deps.store.postbackLog.append({
+    receivedAt,
+    method: input.method,
+    sourceIp: input.sourceIp,
+    query: maskedQuery(input.params, contactParamNames(source)),
+    outcome: result.outcome,
+    reason: result.reason,
+    clickId,
+    offerSourceId: source?.id ?? null,
+    conversionId: result.conversion?.id ?? null,
+  });
+  return result;
+
+  function rawClickId(): string | undefined {
+    return readPostbackValues(input.params).clickid ?? input.cookieClickId;
+  }
+
+  async function attribute(): Promise<PostbackResult> {
+    const values = readPostbackValues(input.params);
+    const unreplaced = findUnreplacedMacro(input.params, ALL_POSTBACK_NAMES);
+    const given = values.clickid ?? input.cookieClickId;
+    if (!given) throw new Rejection(input.origin === 'pixel' ? 'no click id: no clickid parameter and no click cookie' : 'missing click id (clickid, cid, subid or click_id)');
+    if (unreplaced) throw new Rejection(`unreplaced macro ${unreplaced.value} in ${unreplaced.name}`);
+    clickId = normalizeClickId(given);
+    if (!clickId) throw new Rejection(`unknown click id "${given.slice(0, 64)}" (not a Waypost click id)`);
+
+    const click = deps.recentClick(clickId) ?? (await deps.events.findClick(clickId));
+    if (!click) throw new Rejection(`unknown click id ${clickId}`);
+
+    const snapshot = deps.snapshot();
+    const offerId = click.landerClickOfferId ?? click.offerId;
+    const offer = offerId === null ? undefined : snapshot.offers.get(offerId)?.offer;
+    source = offer ? snapshot.offerSources.get(offer.offerSourceId) : undefined;
+    checkSecurity(source, values.token);
+
+    const type = values.type ?? null;
+    const conversionType = type === null ? undefined : snapshot.conversionTypes.get(type);
+    if (type !== null && !conversionType) throw new Rejection(`unknown conversion type "${type}" (types are case-sensitive)`);
+
+    const status = resolveStatus(values.status, source);
+    const currency = (values.currency ?? offer?.currency ?? source?.currency ?? deps.currency.accountCurrency).toUpperCase();
+    if (!/^[A-Z]{3}$/.test(currency)) throw new Rejection(`invalid currency "${currency}"`);
+    let originalPayout = offer?.payout ?? 0;
+    if (values.sum !== undefined) {
+      const parsed = parseMoney(values.sum.replace(',', '.'));
+      if (parsed === undefined || parsed < 0) throw new Rejection(`invalid sum "${values.sum.slice(0, 40)}"`);
+      originalPayout = parsed;
+    }
+    const payout = await deps.currency.toAccount(originalPayout, currency);
+    if (payout === undefined) throw new Rejection(`no exchange rate stored for ${currency}; add it under currency rates`);
+
+    const mode = effectiveDuplicateMode(conversionType?.duplicateMode, source?.duplicateMode);
+    const eventId = values.event_id ?? null;
+    const plan = planDuplicateHandling(mode, clickId, type, eventId);
+    const personalData = extractPersonalData(input.params, source);
+    const contact = contactParamNames(source);
+    const kept = Object.fromEntries(Object.entries(input.params).filter(([name]) => !contact.has(name) && name !== 'token').slice(0, 50));
+
+    const { outcome, conversion } = await deps.store.conversions.record(
+      {
+        clickId,
+        convertedAt: receivedAt,
+        clickAt: click.createdAt,
+        type,
+        status,
+        payout,
+        originalPayout,
+        originalCurrency: currency,
+        eventId,
+        origin: input.origin,
+        campaignId: click.campaignId,
+        trafficChannelId: click.trafficChannelId,
+        offerSourceId: source?.id ?? null,
+        offerId,
+        landerId: click.landerId,
+        ruleIndex: click.ruleIndex,
+        pathIndex: click.pathIndex,
+        refId: click.refId,
+        subs: click.subs,
+        country: click.country,
+        region: click.region,
+        city: click.city,
+        isp: click.isp,
+        deviceType: click.deviceType,
+        os: click.os,
+        browser: click.browser,
+        isBot: click.isBot,
+        params: kept,
+        personalData,
+      },
+      plan,
+    );
+
+    const modeName = mode ?? 'none';
+    if (outcome === 'ignored') {
+      // A later postback may still move the status on (pending → approved), whatever the mode.
+      if (values.status !== undefined && conversion.status !== status) {
+        const updated = await deps.store.conversions.update(conversion.id, { status });
+        return { httpStatus: 200, outcome: 'accepted', reason: `status changed from ${conversion.status} to ${status}`, conversion: updated };
+      }
+      const why = mode === 'ignore_by_event_id' ? `event id ${eventId} already recorded` : `mode ${modeName}`;
+      return { httpStatus: 200, outcome: 'duplicate', reason: `duplicate ignored (${why})`, conversion };
+    }
+    if (outcome === 'created' && offerId !== null) deps.caps.recordConversion(offerId, receivedAt);
+    if (outcome === 'created' || outcome === 'edited') await deps.onConversion?.(conversion, outcome);
+    const reason =
+      outcome === 'created'
+        ? conversion.duplicateStatus === 'repeated'
+          ? 'conversion created (repeated)'
+          : 'conversion created'
+        : outcome === 'edited'
+          ? 'duplicate applied to the original conversion (mode edit)'
+          : 'payout added to the original conversion (mode increment_payout)';
+    return { httpStatus: 200, outcome: 'accepted', reason, conversion };
+  }
+
+  function checkSecurity(offerSource: OfferSource | undefined, token: string | undefined): void {
+    if (!offerSource) return;
+    if (offerSource.postbackToken) {
+      if (!token) throw new Rejection('token missing');
+      const expected = Buffer.from(offerSource.postbackToken);
+      const given = Buffer.from(token);
+      if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new Rejection('token mismatch');
+    }
+    if (offerSource.ipAllowlist.length && !allowlist(offerSource).has(input.sourceIp)) {
+      throw new Rejection(`source IP ${input.sourceIp} is not in the offer source's allowlist`);
+    }
+  }
+}
+
+const allowlists = new WeakMap<OfferSource, IpList>();
+function allowlist(source: OfferSource): IpList {
+  let list = allowlists.get(source);
+  if (!list) allowlists.set(source, (list = createIpList(source.ipAllowlist, `offer source ${source.id} IP allowlist`)));
+  return list;
+}
+
+function resolveStatus(given: string | undefined, source: OfferSource | undefined): ConversionStatus {
+  if (given === undefined) return source?.defaultStatus ?? 'approved';
+  const mapped = source?.statusMapping[given] ?? source?.statusMapping[given.toLowerCase()];
+  if (mapped) return mapped;
+  const lower = given.toLowerCase();
+  if ((CONVERSION_STATUSES as readonly string[]).includes(lower)) return lower as ConversionStatus;
+  throw new Rejection(`unknown status "${given.slice(0, 40)}"; use ${CONVERSION_STATUSES.join(', ')} or map it on the offer source`);
+}

@@ -1,0 +1,175 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Conversion, NewConversion } from '../../domain/conversion.js';
+import type { DuplicatePlan, RecordOutcome } from '../../domain/duplicate-resolution.js';
+import type { ConversionRepository } from '../entity-store.js';
+import type { ConversionTable, Database } from './database.js';
+
+type SubColumn = keyof ConversionTable & `sub${number}`;
+const SUBS = Array.from({ length: 20 }, (_, i) => `sub${i + 1}`) as SubColumn[];
+
+/**
+ * Conversions over Kysely. Every duplicate mode is one statement (or two, for "new or repeated"),
+ * decided by the unique `dedupe_key`: `on conflict do nothing / do update` is atomic in SQLite and
+ * PostgreSQL alike, so no read-then-write race exists.
+ */
+export function createConversionRepository(db: Kysely<Database>): ConversionRepository {
+  const byId = async (id: number) => {
+    const row = await db.selectFrom('conversions').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? conversionFromRow(row) : undefined;
+  };
+
+  return {
+    async record(conversion, plan) {
+      const row = { ...conversionToRow(conversion), dedupe_key: plan.dedupeKey, duplicate_status: plan.duplicateStatus, postback_count: 1, updated_at: conversion.convertedAt };
+      const insert = db.insertInto('conversions').values(row);
+      let outcome: RecordOutcome;
+      let id: number | undefined;
+      switch (plan.onConflict) {
+        case 'none': {
+          id = (await insert.returning('id').executeTakeFirstOrThrow()).id;
+          outcome = 'created';
+          break;
+        }
+        case 'ignore': {
+          id = (await insert.onConflict((oc) => oc.column('dedupe_key').doNothing()).returning('id').executeTakeFirst())?.id;
+          outcome = id === undefined ? 'ignored' : 'created';
+          if (id === undefined) id = await idByKey(plan.dedupeKey!);
+          break;
+        }
+        case 'insert_repeated': {
+          id = (await insert.onConflict((oc) => oc.column('dedupe_key').doNothing()).returning('id').executeTakeFirst())?.id;
+          if (id === undefined) {
+            id = (await db.insertInto('conversions').values({ ...row, dedupe_key: null, duplicate_status: 'repeated' }).returning('id').executeTakeFirstOrThrow()).id;
+          }
+          outcome = 'created';
+          break;
+        }
+        case 'edit':
+        case 'increment_payout': {
+          const editing = plan.onConflict === 'edit';
+          const result = await insert
+            .onConflict((oc) =>
+              oc.column('dedupe_key').doUpdateSet((eb) => ({
+                postback_count: sql<number>`conversions.postback_count + 1`,
+                updated_at: eb.ref('excluded.updated_at'),
+                ...(editing
+                  ? {
+                      status: eb.ref('excluded.status'),
+                      payout_micros: eb.ref('excluded.payout_micros'),
+                      original_payout_micros: eb.ref('excluded.original_payout_micros'),
+                      original_currency: eb.ref('excluded.original_currency'),
+                      event_id: eb.ref('excluded.event_id'),
+                      params: eb.ref('excluded.params'),
+                      personal_data: eb.ref('excluded.personal_data'),
+                    }
+                  : {
+                      payout_micros: sql<number>`conversions.payout_micros + excluded.payout_micros`,
+                      original_payout_micros: sql<number>`conversions.original_payout_micros + excluded.original_payout_micros`,
+                    }),
+              })),
+            )
+            .returning(['id', 'postback_count'])
+            .executeTakeFirstOrThrow();
+          id = result.id;
+          outcome = Number(result.postback_count) === 1 ? 'created' : editing ? 'edited' : 'incremented';
+          break;
+        }
+      }
+      return { outcome, conversion: (await byId(Number(id)))! };
+    },
+
+    get: byId,
+
+    async listByClick(clickId) {
+      const rows = await db.selectFrom('conversions').selectAll().where('click_id', '=', clickId).orderBy('converted_at').orderBy('id').execute();
+      return rows.map(conversionFromRow);
+    },
+
+    async update(id, changes) {
+      const set: Partial<Record<keyof ConversionTable, unknown>> = { updated_at: Date.now() };
+      if (changes.status !== undefined) set.status = changes.status;
+      if (changes.payout !== undefined) set.payout_micros = changes.payout;
+      if (changes.originalPayout !== undefined) set.original_payout_micros = changes.originalPayout;
+      if (changes.originalCurrency !== undefined) set.original_currency = changes.originalCurrency;
+      const result = await db.updateTable('conversions').set(set as never).where('id', '=', id).executeTakeFirst();
+      return Number(result.numUpdatedRows) ? byId(id) : undefined;
+    },
+  };
+
+  async function idByKey(key: string): Promise<number | undefined> {
+    return (await db.selectFrom('conversions').select('id').where('dedupe_key', '=', key).executeTakeFirst())?.id;
+  }
+}
+
+function conversionToRow(c: NewConversion): Omit<ConversionTable, 'id' | 'dedupe_key' | 'duplicate_status' | 'postback_count' | 'updated_at'> {
+  const subs = Object.fromEntries(SUBS.map((name, i) => [name, c.subs[i] ?? ''])) as Record<SubColumn, string>;
+  return {
+    click_id: c.clickId,
+    converted_at: c.convertedAt,
+    click_at: c.clickAt,
+    type: c.type,
+    status: c.status,
+    payout_micros: c.payout,
+    original_payout_micros: c.originalPayout,
+    original_currency: c.originalCurrency,
+    event_id: c.eventId,
+    origin: c.origin,
+    campaign_id: c.campaignId,
+    traffic_channel_id: c.trafficChannelId,
+    offer_source_id: c.offerSourceId,
+    offer_id: c.offerId,
+    lander_id: c.landerId,
+    rule_index: c.ruleIndex,
+    path_index: c.pathIndex,
+    ref_id: c.refId,
+    ...subs,
+    country: c.country,
+    region: c.region,
+    city: c.city,
+    isp: c.isp,
+    device_type: c.deviceType,
+    os: c.os,
+    browser: c.browser,
+    is_bot: c.isBot ? 1 : 0,
+    params: JSON.stringify(c.params),
+    personal_data: JSON.stringify(c.personalData),
+  };
+}
+
+export function conversionFromRow(row: Selectable<ConversionTable>): Conversion {
+  return {
+    id: Number(row.id),
+    clickId: row.click_id,
+    convertedAt: Number(row.converted_at),
+    clickAt: Number(row.click_at),
+    updatedAt: Number(row.updated_at),
+    type: row.type,
+    status: row.status as Conversion['status'],
+    payout: Number(row.payout_micros),
+    originalPayout: Number(row.original_payout_micros),
+    originalCurrency: row.original_currency,
+    eventId: row.event_id,
+    duplicateStatus: row.duplicate_status as Conversion['duplicateStatus'],
+    origin: row.origin as Conversion['origin'],
+    postbackCount: Number(row.postback_count),
+    campaignId: Number(row.campaign_id),
+    trafficChannelId: Number(row.traffic_channel_id),
+    offerSourceId: row.offer_source_id === null ? null : Number(row.offer_source_id),
+    offerId: row.offer_id === null ? null : Number(row.offer_id),
+    landerId: row.lander_id === null ? null : Number(row.lander_id),
+    ruleIndex: Number(row.rule_index),
+    pathIndex: Number(row.path_index),
+    refId: row.ref_id,
+    subs: SUBS.map((name) => row[name]),
+    country: row.country,
+    region: row.region,
+    city: row.city,
+    isp: row.isp,
+    deviceType: row.device_type,
+    os: row.os,
+    browser: row.browser,
+    isBot: Number(row.is_bot) === 1,
+    params: JSON.parse(row.params),
+    personalData: JSON.parse(row.personal_data),
+  };
+}
