@@ -37,7 +37,7 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Fas
 
   if (config.roles.includes('api')) await registerOpenApi(app, config);
   registerRequestMetricsHook(app, deps.metrics);
-  await app.register(healthRoutes, { store: deps.store, metrics: deps.metrics });
+  await app.register(healthRoutes, { store: deps.store, events: deps.edge?.events, metrics: deps.metrics });
   if (config.roles.includes('api')) {
     await app.register(apiPlugin, { prefix: '/api/v1', config, store: deps.store });
   }
