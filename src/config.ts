@@ -34,10 +34,14 @@ export const configSchema = z
     WAYPOST_GEO_ASN_DB: z.string().min(1).optional(),
     WAYPOST_BOT_USER_AGENTS: list.default([]),
     WAYPOST_BOT_IPS: list.default([]),
+    WAYPOST_OUTBOUND_ALLOW_HOSTS: list
+      .pipe(z.array(z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?\.?)$/, 'must be host names or IP addresses, comma-separated')))
+      .default([]),
     WAYPOST_ACCOUNT_CURRENCY: z
       .string()
       .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')
       .default('USD'),
+    WAYPOST_PERSONAL_DATA_RETENTION_DAYS: z.coerce.number().int('must be a whole number of days').min(1, 'must be at least 1 day').max(3650).default(90),
   })
   .superRefine((env, ctx) => {
     if (env.WAYPOST_ENTITY_DB === 'postgres') {
@@ -60,6 +64,12 @@ export interface Config {
   entityDb: 'sqlite';
   roles: Role[];
   accountCurrency: string;
+  outbound: {
+    /** Hosts (names or IPs) outgoing calls may reach even though they are loopback or private. */
+    allowHosts: string[];
+  };
+  /** Personal data on conversions older than this many days is deleted by the worker. */
+  personalDataRetentionDays: number;
   edge: {
     /** Proxies (IPs or CIDR ranges) whose X-Forwarded-For names the real client. */
     trustedProxies: string[];
@@ -100,6 +110,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     entityDb: 'sqlite',
     roles: c.WAYPOST_ROLES,
     accountCurrency: c.WAYPOST_ACCOUNT_CURRENCY,
+    outbound: { allowHosts: c.WAYPOST_OUTBOUND_ALLOW_HOSTS },
+    personalDataRetentionDays: c.WAYPOST_PERSONAL_DATA_RETENTION_DAYS,
     edge: {
       trustedProxies: c.WAYPOST_TRUSTED_PROXIES,
       geoCityDb: c.WAYPOST_GEO_CITY_DB,

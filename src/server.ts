@@ -39,7 +39,7 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Fas
   registerRequestMetricsHook(app, deps.metrics);
   await app.register(healthRoutes, { store: deps.store, events: deps.edge?.events, metrics: deps.metrics });
   if (config.roles.includes('api')) {
-    await app.register(apiPlugin, { prefix: '/api/v1', config, store: deps.store });
+    await app.register(apiPlugin, { prefix: '/api/v1', config, store: deps.store, conversions: deps.edge?.conversions });
   }
   if (config.roles.includes('edge')) {
     if (!deps.edge) throw new Error('the edge role needs its runtime (startEdgeRuntime)');

@@ -6,16 +6,30 @@ import { registerApiErrorHandler } from './error-handler.js';
 import { registerApiRequestLogHook } from './request-log-hook.js';
 import { resources } from './resources/index.js';
 import { registerResourceRoutes } from './resource-routes.js';
+import { registerOutgoingPostbackRoutes } from './outgoing-postbacks-routes.js';
+import type { ConversionDeps } from '../conversions/record-postback.js';
+import { conversionRoutes } from './routes/conversions.js';
+import { costRoutes } from './routes/costs.js';
+import { currencyRateRoutes } from './routes/currency-rates.js';
+import { journeyRoutes } from './routes/journeys.js';
 
 export interface ApiDeps {
   config: Config;
   store: EntityStore;
+  /** The edge runtime's conversion path (uploads, cost updates, journeys, rate changes); absent without the edge role. */
+  conversions?: ConversionDeps | undefined;
 }
 
 /** The admin API role: everything under `/api/v1`, behind API keys. */
-export async function apiPlugin(app: FastifyInstance, { config, store }: ApiDeps): Promise<void> {
+export async function apiPlugin(app: FastifyInstance, { config, store, conversions }: ApiDeps): Promise<void> {
   registerApiErrorHandler(app);
   registerApiRequestLogHook(app);
   registerAuthHook(app, store);
   for (const resource of resources) registerResourceRoutes(app, resource as never, store, config);
+  registerOutgoingPostbackRoutes(app, store, config);
+  const routeDeps = { config, store, conversions };
+  currencyRateRoutes(app, routeDeps);
+  costRoutes(app, routeDeps);
+  conversionRoutes(app, routeDeps);
+  journeyRoutes(app, routeDeps);
 }

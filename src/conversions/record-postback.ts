@@ -36,6 +36,11 @@ export interface PostbackInput {
   origin: ConversionOrigin;
   /** The click id from the visitor's cookie (pixel), used when the parameters carry none. */
   cookieClickId?: string | undefined;
+  /**
+   * Set only by the admin API, whose API key already vouches for the caller: the offer source's
+   * postback token and IP allowlist, which guard the public /postback, are not checked.
+   */
+  authenticated?: boolean;
 }
 
 export interface PostbackResult {
@@ -44,6 +49,8 @@ export interface PostbackResult {
   outcome: PostbackOutcome;
   reason: string;
   conversion?: Conversion;
+  /** What an accepted postback did to the stored conversions. */
+  change?: 'created' | 'edited' | 'incremented' | 'status_changed';
 }
 
 class Rejection extends Error {}
@@ -162,7 +169,9 @@ export async function recordPostback(deps: ConversionDeps, input: PostbackInput)
       // A later postback may still move the status on (pending → approved), whatever the mode.
       if (values.status !== undefined && conversion.status !== status) {
         const updated = await deps.store.conversions.update(conversion.id, { status });
-        return { httpStatus: 200, outcome: 'accepted', reason: `status changed from ${conversion.status} to ${status}`, conversion: updated };
+        // The channel hears about the new status too (pending → approved is the common case).
+        if (updated) await deps.onConversion?.(updated, 'edited');
+        return { httpStatus: 200, outcome: 'accepted', reason: `status changed from ${conversion.status} to ${status}`, conversion: updated, change: 'status_changed' };
       }
       const why = mode === 'ignore_by_event_id' ? `event id ${eventId} already recorded` : `mode ${modeName}`;
       return { httpStatus: 200, outcome: 'duplicate', reason: `duplicate ignored (${why})`, conversion };
@@ -177,11 +186,11 @@ export async function recordPostback(deps: ConversionDeps, input: PostbackInput)
         : outcome === 'edited'
           ? 'duplicate applied to the original conversion (mode edit)'
           : 'payout added to the original conversion (mode increment_payout)';
-    return { httpStatus: 200, outcome: 'accepted', reason, conversion };
+    return { httpStatus: 200, outcome: 'accepted', reason, conversion, change: outcome };
   }
 
   function checkSecurity(offerSource: OfferSource | undefined, token: string | undefined): void {
-    if (!offerSource) return;
+    if (!offerSource || input.authenticated) return;
     if (offerSource.postbackToken) {
       if (!token) throw new Rejection('token missing');
       const expected = Buffer.from(offerSource.postbackToken);

@@ -3,9 +3,20 @@ import { costModelSchema } from './cost-model.js';
 import { httpUrlSchema, nameSchema, settableStatusSchema, timeZoneSchema, type EntityMeta } from './entity.js';
 import { funnelSchema } from './funnel.js';
 import { nonNegativeMoneySchema } from './money.js';
-import type { TrafficChannel } from './traffic-channel.js';
+import { CONVERSION_STATUSES } from './conversion-status.js';
+import { postbackTypesSchema, type TrafficChannel } from './traffic-channel.js';
 
 export const REDIRECT_MODES = ['302', 'meta', 'double_meta'] as const;
+
+/** The campaign's own say over the channel postback; a null field inherits the traffic channel's. */
+export const campaignChannelPostbackSchema = z.object({
+  enabled: z.boolean().default(true).describe('false: conversions of this campaign are never sent to the channel'),
+  statuses: z.array(z.enum(CONVERSION_STATUSES)).nullable().default(null).describe("statuses sent; null: the channel's"),
+  types: postbackTypesSchema.nullable().default(null).describe("conversion types sent (null in the list: the plain conversion); null: the channel's"),
+  payoutPercent: z.number().min(0).max(1000).nullable().default(null).describe("share of the payout reported to the channel; null: the channel's"),
+});
+export type CampaignChannelPostback = z.output<typeof campaignChannelPostbackSchema>;
+export const DEFAULT_CAMPAIGN_CHANNEL_POSTBACK: CampaignChannelPostback = { enabled: true, statuses: null, types: null, payoutPercent: null };
 
 /** A campaign ties a traffic channel to a funnel; its key is the public part of the click URL. */
 export const campaignInputSchema = z.object({
@@ -25,6 +36,7 @@ export const campaignInputSchema = z.object({
   uniquenessWindowHours: z.number().int().min(1).max(24 * 365).default(24),
   /** Values the channel's postback template needs per campaign (e.g. ExoClick's `goal`). */
   postbackValues: z.record(z.string().regex(/^[A-Za-z0-9_]{1,64}$/), z.string().max(500)).default({}),
+  channelPostback: campaignChannelPostbackSchema.default(DEFAULT_CAMPAIGN_CHANNEL_POSTBACK),
   status: settableStatusSchema.default('active'),
 });
 export type CampaignInput = z.output<typeof campaignInputSchema>;

@@ -20,6 +20,9 @@ export const channelParameterSchema = z.object({
 });
 export type ChannelParameter = z.infer<typeof channelParameterSchema>;
 
+/** Conversion type names (case-sensitive); null is the plain conversion sent without `type`. */
+export const postbackTypesSchema = z.array(z.string().min(1).max(100).nullable()).max(100);
+
 export const trafficChannelInputSchema = z.object({
   name: nameSchema,
   templateKey: z.string().max(64).nullable().default(null),
@@ -41,6 +44,10 @@ export const trafficChannelInputSchema = z.object({
   postbackUrl: z.string().trim().max(4096).nullable().default(null),
   postbackStatuses: z.array(z.enum(CONVERSION_STATUSES)).default(['approved']),
   postbackPayoutPercent: z.number().min(0).max(1000).default(100),
+  /** Conversion types sent to the channel; empty: every type marked sendToChannel, and the plain conversion. */
+  postbackTypes: postbackTypesSchema
+    .default([])
+    .describe('conversion type names sent to the channel; null stands for the plain conversion without type; empty sends every type whose sendToChannel is on, and the plain conversion'),
   status: settableStatusSchema.default('active'),
 });
 export type TrafficChannelInput = z.output<typeof trafficChannelInputSchema>;

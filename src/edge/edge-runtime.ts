@@ -13,6 +13,7 @@ import { OfferCaps } from './offer-caps.js';
 import { Redirector } from './redirect-response.js';
 import { UniqueVisitors } from './unique-visitors.js';
 import { CurrencyConverter } from '../conversions/currency-rates.js';
+import { queueChannelPostback } from '../conversions/channel-postback-queue.js';
 import { clientIp } from './detection/client-ip.js';
 import { createIpList } from './detection/ip-list.js';
 
@@ -76,6 +77,23 @@ export async function startEdgeRuntime(options: EdgeRuntimeOptions): Promise<{ d
       currency: new CurrencyConverter(options.entities, options.accountCurrency),
       caps,
       recentClick: (clickId) => recentClicks.get(clickId),
+      async onConversion(conversion) {
+        const snapshot = snapshots.current;
+        const entry = snapshot.campaignById(conversion.campaignId);
+        if (!entry) return;
+        try {
+          await queueChannelPostback(options.entities, {
+            conversion,
+            campaign: entry.campaign,
+            channel: entry.channel,
+            conversionType: conversion.type === null ? undefined : snapshot.conversionTypes.get(conversion.type),
+            accountCurrency: options.accountCurrency,
+          });
+        } catch (error) {
+          // The conversion is stored; a failing outbox must not turn the network's postback into an error.
+          logger.error({ err: error, conversionId: conversion.id }, 'could not queue the channel postback');
+        }
+      },
       now,
     },
     clientIp: (request) => clientIp(request.socket.remoteAddress, request.headers['x-forwarded-for'], trusted),

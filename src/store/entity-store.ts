@@ -10,6 +10,7 @@ import type { Conversion, NewConversion } from '../domain/conversion.js';
 import type { ConversionStatus } from '../domain/conversion-status.js';
 import type { DuplicatePlan, RecordOutcome } from '../domain/duplicate-resolution.js';
 import type { Micros } from '../domain/money.js';
+import type { JourneyEvent } from '../domain/journey.js';
 
 /**
  * The EntityStore port: configuration entities, API keys (and, as Waypost grows, conversions, jobs
@@ -62,6 +63,10 @@ export interface ConversionRepository {
   listByClick(clickId: string): Promise<Conversion[]>;
   /** Changes status and/or payout of an existing conversion (a later postback or the API). */
   update(id: number, changes: { status?: ConversionStatus; payout?: Micros; originalPayout?: Micros; originalCurrency?: string }): Promise<Conversion | undefined>;
+  /** Conversions of `types` whose click was made in [clickFrom, clickTo), for the customer journey report. */
+  journeyEvents(query: { clickFrom: number; clickTo: number; types: string[]; campaignId?: number }): Promise<JourneyEvent[]>;
+  /** Empties the personal data of conversions made before `before` (unix ms); returns how many changed. */
+  clearPersonalData(before: number): Promise<number>;
 }
 
 export interface PostbackLogEntry {
@@ -88,6 +93,86 @@ export interface CurrencyRateRepository {
   /** currency → account-currency micro-units per one unit. */
   all(): Promise<Map<string, Micros>>;
   set(currency: string, rate: Micros): Promise<void>;
+  /** Every stored rate with when it was last set, by currency code. */
+  list(): Promise<{ currency: string; rate: Micros; updatedAt: string }[]>;
+  /** False when no rate was stored for `currency`. */
+  delete(currency: string): Promise<boolean>;
+}
+
+export const OUTBOX_STATES = ['pending', 'sent', 'failed', 'blocked'] as const;
+export type OutboxState = (typeof OUTBOX_STATES)[number];
+export type OutboxKind = 'channel_postback';
+
+/** One outgoing HTTP call (a channel postback) and where it stands. Times are unix ms. */
+export interface OutboxEntry {
+  id: number;
+  kind: OutboxKind;
+  conversionId: number | null;
+  campaignId: number | null;
+  trafficChannelId: number | null;
+  url: string;
+  state: OutboxState;
+  /** Attempts since the row was (re)queued; the attempt log keeps every one. */
+  attempts: number;
+  nextAttemptAt: number | null;
+  /** The last attempt's error, or why the row is blocked. */
+  lastError: string | null;
+  /** A worker holds the row right now. */
+  inFlight: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface NewOutboxEntry {
+  kind: OutboxKind;
+  conversionId: number | null;
+  campaignId: number | null;
+  trafficChannelId: number | null;
+  url: string;
+  state: 'pending' | 'blocked';
+  lastError: string | null;
+  /** Rows with the same key are one call: a second enqueue returns the first row. */
+  dedupeKey: string | null;
+  now: number;
+}
+
+export interface OutboxAttempt {
+  id: number;
+  outboxId: number;
+  attemptedAt: number;
+  /** null when no HTTP answer came (network error, timeout, refused URL). */
+  statusCode: number | null;
+  latencyMs: number;
+  error: string | null;
+}
+
+export interface ClaimedOutboxEntry extends OutboxEntry {
+  claimToken: string;
+}
+
+export interface OutboxRepository {
+  enqueue(entry: NewOutboxEntry): Promise<{ entry: OutboxEntry; created: boolean }>;
+  /**
+   * Takes up to `limit` due pending rows for one worker: they stay pending but leave the due set for
+   * `leaseMs`, so no other worker or tick sends them meanwhile (and a crashed worker's rows return).
+   */
+  claimDue(now: number, limit: number, leaseMs: number): Promise<ClaimedOutboxEntry[]>;
+  /** Logs an attempt and settles the row; false (the attempt still logged) when the claim was lost. */
+  recordAttempt(
+    claim: { id: number; claimToken: string },
+    attempt: Omit<OutboxAttempt, 'id' | 'outboxId'>,
+    next: { state: 'pending' | 'sent' | 'failed'; nextAttemptAt: number | null; lastError: string | null },
+  ): Promise<boolean>;
+  get(id: number): Promise<OutboxEntry | undefined>;
+  /** Newest first. */
+  list(query: { states?: OutboxState[]; campaignId?: number; conversionId?: number; limit: number; offset: number }): Promise<Page<OutboxEntry>>;
+  /** Every attempt of the given rows, oldest first. */
+  attempts(outboxIds: number[]): Promise<Map<number, OutboxAttempt[]>>;
+  /**
+   * A failed or blocked row back to pending with a fresh attempt budget, optionally with a new URL and
+   * key; undefined when the row is not failed or blocked; UniqueViolationError when another row has the key.
+   */
+  requeue(id: number, now: number, changes?: { url: string; dedupeKey: string | null }): Promise<OutboxEntry | undefined>;
 }
 
 export interface EntityStore {
@@ -101,6 +186,7 @@ export interface EntityStore {
   conversions: ConversionRepository;
   postbackLog: PostbackLogRepository;
   currencyRates: CurrencyRateRepository;
+  outbox: OutboxRepository;
   /** Applies pending migrations; returns the names it applied (none when up to date). */
   migrate(): Promise<string[]>;
   /** Resolves when the database answers a trivial query. */

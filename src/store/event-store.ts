@@ -17,6 +17,11 @@ export interface EventStore {
   offerClicksHourly(): Promise<{ offerId: number; hour: number; clicks: number }[]>;
   /** Impressions and their cost for a campaign, all time. */
   impressionTotals(campaignId: number): Promise<{ impressions: number; cost: Micros }>;
+  /**
+   * Replaces the cost of the campaign's clicks made in [from, to) (only those whose sub has the given
+   * value, when `sub` is set) with `total`, split exactly over them in time order; one transaction.
+   */
+  setClickCost(selection: ClickCostSelection, total: Micros): Promise<{ clicks: number; previousCost: Micros }>;
   /** Applies pending migrations; returns the names it applied. */
   migrate(): Promise<string[]>;
   ping(): Promise<void>;
@@ -34,4 +39,14 @@ export interface ImpressionCount {
   hour: number;
   count: number;
   cost: Micros;
+}
+
+export interface ClickCostSelection {
+  campaignId: number;
+  /** Unix ms, inclusive. */
+  from: number;
+  /** Unix ms, exclusive. */
+  to: number;
+  /** Only clicks whose sub`index` (1..20) equals `value`. */
+  sub?: { index: number; value: string };
 }

@@ -18,7 +18,7 @@ export function startScheduler(schedules: readonly Schedule[], handlers: JobHand
         const started = Date.now();
         try {
           await handlers[schedule.job]!();
-          logger.info({ job: schedule.job, ms: Date.now() - started }, 'job finished');
+          logger[schedule.quiet ? 'debug' : 'info']({ job: schedule.job, ms: Date.now() - started }, 'job finished');
         } catch (error) {
           logger.error({ job: schedule.job, err: error }, 'job failed; it runs again at its next tick');
         }

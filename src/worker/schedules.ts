@@ -6,6 +6,12 @@ export interface Schedule {
   name: string;
   pattern: string;
   job: string;
+  /** Runs too often to log each one; only failures (and the job's own lines) are logged. */
+  quiet?: boolean;
 }
 
-export const SCHEDULES: readonly Schedule[] = [{ name: 'store maintenance', pattern: '0 17 * * * *', job: 'store-maintenance' }];
+export const SCHEDULES: readonly Schedule[] = [
+  { name: 'store maintenance', pattern: '0 17 * * * *', job: 'store-maintenance' },
+  { name: 'personal data retention', pattern: '0 41 3 * * *', job: 'personal-data-retention' },
+  { name: 'outgoing postbacks', pattern: '* * * * * *', job: 'send-outbox', quiet: true },
+];

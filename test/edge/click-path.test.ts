@@ -174,7 +174,9 @@ describe('GET /c/{campaign}', () => {
     assert.equal(second.status, 200);
     const finalTarget = /content="0;url=([^"]+)"/.exec(second.body)![1]!.replace(/&amp;/g, '&');
     assert.match(finalTarget, /^https:\/\/meta\.example\/\?cid=[0-9a-z]{29}&a=1$/);
-    const tampered = await click(hop.replace(/.$/, (ch) => (ch === 'A' ? 'B' : 'A')));
+    // Change the first character of the signature: unlike the last one, all of its bits count.
+    const dot = hop.lastIndexOf('.');
+    const tampered = await click(`${hop.slice(0, dot + 1)}${hop[dot + 1] === 'A' ? 'B' : 'A'}${hop.slice(dot + 2)}`);
     assert.equal(tampered.status, 404, '/r is not an open redirect');
     assert.equal((await click('/r?t=aHR0cHM6Ly9ldmlsLmV4YW1wbGU.AAAA')).status, 404);
   });

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
-import { campaignInputSchema, renderClickUrl, type Campaign, type CampaignInput } from '../../domain/campaign.js';
+import { campaignChannelPostbackSchema, campaignInputSchema, renderClickUrl, type Campaign, type CampaignInput } from '../../domain/campaign.js';
+import { checkCampaignChannelPostback } from '../../domain/channel-postback.js';
 import { funnelReferences } from '../../domain/funnel.js';
 import { formatMoney } from '../../domain/money.js';
 import { UniqueViolationError } from '../../store/entity-store.js';
@@ -14,6 +15,11 @@ export const campaignResponseSchema = campaignInputSchema
     key: z.string().describe('the public part of the click URL'),
     costValue: z.number(),
     clickUrl: z.string().describe("paste this into the traffic channel; the channel's macros fill its parameters"),
+    channelPostback: campaignChannelPostbackSchema.extend({
+      ready: z.boolean().describe('read-only: whether conversions passing the filters can be sent to the channel as configured'),
+      problems: z.array(z.string()).describe("read-only: what to fix first, e.g. a REPLACE left in the channel's postback URL or a missing postback value"),
+      previewUrl: z.string().nullable().describe("read-only: the channel's postback URL filled with sample values"),
+    }),
   })
   .meta({ id: 'Campaign' });
 
@@ -68,6 +74,7 @@ export const campaignsResource = defineResource<CampaignInput, Campaign>({
       ...campaign,
       costValue: formatMoney(campaign.costValue),
       clickUrl: renderClickUrl(config.baseUrl, campaign, channel),
+      channelPostback: { ...campaign.channelPostback, ...checkCampaignChannelPostback(campaign, channel) },
     };
   },
 });

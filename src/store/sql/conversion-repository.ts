@@ -6,6 +6,8 @@ import type { ConversionTable, Database } from './database.js';
 
 type SubColumn = keyof ConversionTable & `sub${number}`;
 const SUBS = Array.from({ length: 20 }, (_, i) => `sub${i + 1}`) as SubColumn[];
+const EMPTY_PERSONAL_DATA = JSON.stringify({ hashed: {}, clear: {} });
+const RETENTION_SLICE = 5_000;
 
 /**
  * Conversions over Kysely. Every duplicate mode is one statement (or two, for "new or repeated"),
@@ -93,6 +95,38 @@ export function createConversionRepository(db: Kysely<Database>): ConversionRepo
       if (changes.originalCurrency !== undefined) set.original_currency = changes.originalCurrency;
       const result = await db.updateTable('conversions').set(set as never).where('id', '=', id).executeTakeFirst();
       return Number(result.numUpdatedRows) ? byId(id) : undefined;
+    },
+
+    async journeyEvents({ clickFrom, clickTo, types, campaignId }) {
+      if (types.length === 0) return [];
+      // A conversion never precedes its click, so the converted_at bound lets the time index narrow the scan.
+      let query = db
+        .selectFrom('conversions')
+        .select(['id', 'click_id', 'click_at', 'converted_at', 'type'])
+        .where('converted_at', '>=', clickFrom)
+        .where('click_at', '>=', clickFrom)
+        .where('click_at', '<', clickTo)
+        .where('type', 'in', types);
+      if (campaignId !== undefined) query = query.where('campaign_id', '=', campaignId);
+      const rows = await query.orderBy('click_id').orderBy('converted_at').orderBy('id').execute();
+      return rows.map((row) => ({ id: Number(row.id), clickId: row.click_id, clickAt: Number(row.click_at), at: Number(row.converted_at), type: row.type! }));
+    },
+
+    async clearPersonalData(before) {
+      // In slices, so a first run over years of conversions never holds the write lock for long.
+      let cleared = 0;
+      for (;;) {
+        const ids = db
+          .selectFrom('conversions')
+          .select('id')
+          .where('converted_at', '<', before)
+          .where('personal_data', '!=', EMPTY_PERSONAL_DATA)
+          .limit(RETENTION_SLICE);
+        const result = await db.updateTable('conversions').set({ personal_data: EMPTY_PERSONAL_DATA }).where('id', 'in', ids).executeTakeFirst();
+        const changed = Number(result.numUpdatedRows);
+        cleared += changed;
+        if (changed < RETENTION_SLICE) return cleared;
+      }
     },
   };
 

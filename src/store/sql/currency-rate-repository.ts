@@ -16,5 +16,13 @@ export function createCurrencyRateRepository(db: Kysely<Database>): CurrencyRate
         .onConflict((oc) => oc.column('currency').doUpdateSet({ rate_micros: rate, updated_at }))
         .execute();
     },
+    async list() {
+      const rows = await db.selectFrom('currency_rates').selectAll().orderBy('currency').execute();
+      return rows.map((row) => ({ currency: row.currency, rate: Number(row.rate_micros), updatedAt: row.updated_at }));
+    },
+    async delete(currency) {
+      const result = await db.deleteFrom('currency_rates').where('currency', '=', currency).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
   };
 }

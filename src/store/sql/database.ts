@@ -141,6 +141,33 @@ export interface CurrencyRateTable {
   updated_at: string;
 }
 
+export interface OutboxTable {
+  id: Generated<number>;
+  kind: string;
+  conversion_id: number | null;
+  campaign_id: number | null;
+  traffic_channel_id: number | null;
+  url: string;
+  state: string;
+  attempts: number;
+  /** Unix ms; null once the row is settled (sent, failed, blocked). */
+  next_attempt_at: number | null;
+  last_error: string | null;
+  claim_token: string | null;
+  dedupe_key: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OutboxAttemptTable {
+  id: Generated<number>;
+  outbox_id: number;
+  attempted_at: number;
+  status_code: number | null;
+  latency_ms: number;
+  error: string | null;
+}
+
 export interface Database {
   traffic_channels: TrafficChannelTable;
   offer_sources: OfferSourceTable;
@@ -153,6 +180,8 @@ export interface Database {
   conversions: ConversionTable;
   postback_log: PostbackLogTable;
   currency_rates: CurrencyRateTable;
+  outbox: OutboxTable;
+  outbox_attempts: OutboxAttemptTable;
 }
 
 export type EntityTableName = 'traffic_channels' | 'offer_sources' | 'offers' | 'landers' | 'campaigns' | 'conversion_types';

@@ -6,6 +6,7 @@ import { createConversionRepository } from './conversion-repository.js';
 import { createCurrencyRateRepository } from './currency-rate-repository.js';
 import { createEntityRepository } from './entity-repository.js';
 import { createPostbackLogRepository } from './postback-log-repository.js';
+import { createOutboxRepository } from './outbox-repository.js';
 import { allMigrations } from './migrations/index.js';
 import type { SqlDialect } from './sql-dialect.js';
 import { campaignsTable } from './tables/campaigns.js';
@@ -36,6 +37,7 @@ export function createSqlEntityStore(db: Kysely<Database>, dialect: SqlDialect, 
     conversions: createConversionRepository(db),
     postbackLog: createPostbackLogRepository(db),
     currencyRates: createCurrencyRateRepository(db),
+    outbox: createOutboxRepository(db),
 
     apiKeys: {
       async create(key) {

@@ -1,6 +1,8 @@
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import type { Click } from '../../domain/click.js';
-import type { EventBatch, EventStore } from '../event-store.js';
+import type BetterSqlite3 from 'better-sqlite3';
+import { splitCost } from '../../domain/cost-split.js';
+import type { ClickCostSelection, EventBatch, EventStore } from '../event-store.js';
 import { clicksMigration } from './event-migrations/0001-clicks.js';
 import { openSqlite } from './open-sqlite.js';
 
@@ -62,6 +64,7 @@ export function createSqliteEventStore(file: string): EventStore {
       impressionTotals: database.prepare(
         'select coalesce(sum(impressions), 0) as impressions, coalesce(sum(cost_micros), 0) as cost from impressions_hourly where campaign_id = ?',
       ),
+      setClickCost: setClickCostIn(database),
     };
   }
   const ready = () => (statements ??= prepare());
@@ -95,6 +98,9 @@ export function createSqliteEventStore(file: string): EventStore {
       const row = ready().impressionTotals.get(campaignId) as { impressions: number; cost: number };
       return { impressions: row.impressions, cost: row.cost };
     },
+    async setClickCost(selection, total) {
+      return ready().setClickCost(selection, total);
+    },
     async migrate() {
       const migrator = new Migrator({
         db: kysely,
@@ -113,6 +119,31 @@ export function createSqliteEventStore(file: string): EventStore {
       await kysely.destroy();
     },
   };
+}
+
+/** Cost replacement as one transaction: the clicks are read, split over and written without a gap. */
+function setClickCostIn(database: BetterSqlite3.Database) {
+  const select = (subColumn: string | undefined) =>
+    database.prepare(
+      `select click_id, cost_micros from clicks where campaign_id = ? and created_at >= ? and created_at < ?${subColumn ? ` and ${subColumn} = ?` : ''} order by created_at, click_id`,
+    );
+  // Sub columns come from a fixed list, never from input, so the statement text is safe.
+  const selects = new Map<string | undefined, BetterSqlite3.Statement>([[undefined, select(undefined)], ...SUBS.map((sub) => [sub, select(sub)] as const)]);
+  const update = database.prepare('update clicks set cost_micros = ? where click_id = ?');
+  return database.transaction((selection: ClickCostSelection, total: number) => {
+    const subColumn = selection.sub ? SUBS[selection.sub.index - 1] : undefined;
+    if (selection.sub && !subColumn) throw new RangeError(`no sub${selection.sub.index}; subs are sub1..sub20`);
+    const parameters: (string | number)[] = [selection.campaignId, selection.from, selection.to];
+    if (selection.sub) parameters.push(selection.sub.value);
+    const rows = selects.get(subColumn)!.all(...parameters) as { click_id: string; cost_micros: number }[];
+    const shares = splitCost(total, rows.length);
+    let previousCost = 0;
+    rows.forEach((row, i) => {
+      previousCost += Number(row.cost_micros);
+      update.run(shares[i]!, row.click_id);
+    });
+    return { clicks: rows.length, previousCost };
+  });
 }
 
 type ClickRow = Record<string, string | number | null>;

@@ -2,11 +2,13 @@ import type { Migration } from 'kysely';
 import type { SqlDialect } from '../sql-dialect.js';
 import { entitiesMigration } from './0001-entities.js';
 import { conversionsMigration } from './0002-conversions.js';
+import { outboxMigration } from './0003-outbox.js';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
 export function allMigrations(dialect: SqlDialect): Record<string, Migration> {
   return {
     '0001-entities': entitiesMigration(dialect),
     '0002-conversions': conversionsMigration(dialect),
+    '0003-outbox': outboxMigration(dialect),
   };
 }

@@ -1,4 +1,4 @@
-import type { Campaign, CampaignInput } from '../../../domain/campaign.js';
+import { DEFAULT_CAMPAIGN_CHANNEL_POSTBACK, type Campaign, type CampaignInput } from '../../../domain/campaign.js';
 import type { EntityTable } from '../entity-table.js';
 import { metaFromRow } from '../entity-table.js';
 
@@ -16,7 +16,7 @@ export const campaignsTable: EntityTable<'campaigns', CampaignInput & { key?: st
     time_zone: input.timeZone,
     uniqueness_window_hours: input.uniquenessWindowHours,
     funnel: JSON.stringify(input.funnel),
-    settings: JSON.stringify({ postbackValues: input.postbackValues }),
+    settings: JSON.stringify({ postbackValues: input.postbackValues, channelPostback: input.channelPostback }),
   }) as ReturnType<EntityTable<'campaigns', CampaignInput, Campaign>['toColumns']>,
   fromRow: (row) => ({
     ...metaFromRow(row),
@@ -32,6 +32,8 @@ export const campaignsTable: EntityTable<'campaigns', CampaignInput & { key?: st
     timeZone: row.time_zone,
     uniquenessWindowHours: Number(row.uniqueness_window_hours),
     postbackValues: JSON.parse(row.settings).postbackValues,
+    // Rows written before the setting existed inherit everything from the channel.
+    channelPostback: { ...DEFAULT_CAMPAIGN_CHANNEL_POSTBACK, ...JSON.parse(row.settings).channelPostback },
   }) as Campaign,
   filters: { trafficChannelId: 'traffic_channel_id' },
   uniqueFields: { key: 'key' },

@@ -14,6 +14,7 @@ export const trafficChannelsTable: EntityTable<'traffic_channels', TrafficChanne
       parameters: input.parameters,
       postbackStatuses: input.postbackStatuses,
       postbackPayoutPercent: input.postbackPayoutPercent,
+      postbackTypes: input.postbackTypes,
     }),
   }),
   fromRow: (row) => {
@@ -28,6 +29,7 @@ export const trafficChannelsTable: EntityTable<'traffic_channels', TrafficChanne
       postbackUrl: row.postback_url,
       postbackStatuses: settings.postbackStatuses,
       postbackPayoutPercent: settings.postbackPayoutPercent,
+      postbackTypes: settings.postbackTypes ?? [],
     } as TrafficChannel;
   },
   filters: {},

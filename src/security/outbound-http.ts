@@ -1,0 +1,73 @@
+import http from 'node:http';
+import https from 'node:https';
+import { performance } from 'node:perf_hooks';
+import { WAYPOST_USER_AGENT } from '../version.js';
+import { pinnedLookup, type OutboundUrlGuard } from './outbound-url-guard.js';
+
+export interface OutboundResponse {
+  statusCode: number;
+  /** The start of the body, for error messages. */
+  bodySnippet: string;
+  latencyMs: number;
+}
+
+export class OutboundTimeoutError extends Error {
+  override name = 'OutboundTimeoutError';
+}
+
+const MAX_BODY_KEPT = 2048;
+
+/**
+ * One GET through the SSRF guard: the URL is checked (after DNS), the connection pinned to the
+ * checked address, no redirect followed, and the whole exchange bounded by `timeoutMs`. Throws
+ * OutboundUrlRefusedError for a refused URL and an ordinary Error for network failures and timeouts.
+ */
+export async function sendOutboundGet(rawUrl: string, options: { guard: OutboundUrlGuard; timeoutMs: number; signal?: AbortSignal }): Promise<OutboundResponse> {
+  const started = performance.now();
+  const checked = await options.guard.check(rawUrl);
+  const { url } = checked;
+  const transport = url.protocol === 'https:' ? https : http;
+  return new Promise<OutboundResponse>((resolve, reject) => {
+    const request = transport.request(
+      {
+        method: 'GET',
+        protocol: url.protocol,
+        hostname: checked.hostname,
+        port: url.port || undefined,
+        path: `${url.pathname}${url.search}`,
+        lookup: pinnedLookup(checked),
+        servername: checked.address === checked.hostname ? undefined : checked.hostname,
+        headers: { 'user-agent': WAYPOST_USER_AGENT, accept: '*/*' },
+        agent: false,
+        signal: options.signal,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        let kept = 0;
+        response.on('data', (chunk: Buffer) => {
+          if (kept < MAX_BODY_KEPT) {
+            chunks.push(chunk);
+            kept += chunk.length;
+          }
+        });
+        response.on('end', () => {
+          clearTimeout(timer);
+          resolve({
+            statusCode: response.statusCode ?? 0,
+            bodySnippet: Buffer.concat(chunks).subarray(0, MAX_BODY_KEPT).toString('utf8'),
+            latencyMs: performance.now() - started,
+          });
+        });
+        response.on('error', fail);
+      },
+    );
+    const timer = setTimeout(() => request.destroy(new OutboundTimeoutError(`no complete answer within ${options.timeoutMs / 1000} s`)), options.timeoutMs);
+    request.on('error', fail);
+    request.end();
+
+    function fail(error: Error) {
+      clearTimeout(timer);
+      reject(error);
+    }
+  });
+}
