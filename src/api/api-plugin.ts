@@ -12,6 +12,9 @@ import { conversionRoutes } from './routes/conversions.js';
 import { costRoutes } from './routes/costs.js';
 import { currencyRateRoutes } from './routes/currency-rates.js';
 import { journeyRoutes } from './routes/journeys.js';
+import { clickRoutes } from './routes/clicks.js';
+import { conversionLogRoutes } from './routes/conversion-log.js';
+import { postbackLogRoutes } from './routes/postback-log.js';
 
 export interface ApiDeps {
   config: Config;
@@ -32,4 +35,7 @@ export async function apiPlugin(app: FastifyInstance, { config, store, conversio
   costRoutes(app, routeDeps);
   conversionRoutes(app, routeDeps);
   journeyRoutes(app, routeDeps);
+  clickRoutes(app, routeDeps);
+  conversionLogRoutes(app, routeDeps);
+  postbackLogRoutes(app, routeDeps);
 }

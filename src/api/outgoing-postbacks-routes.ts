@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import { rerenderBlockedChannelPostback } from '../conversions/channel-postback-queue.js';
 import { OUTBOX_STATES, UniqueViolationError, type EntityStore, type OutboxAttempt, type OutboxEntry, type OutboxState } from '../store/entity-store.js';
 import { ApiError } from './api-error.js';
+import { cursorId, cursorKind } from './cursor-page.js';
 import { errorResponses } from './error-schema.js';
 import { idParamsSchema } from './list-query.js';
 import { optionalId } from './resources/entity-meta-schema.js';
@@ -39,6 +40,12 @@ export const outgoingPostbackSchema = z
   })
   .meta({ id: 'OutgoingPostback' });
 
+const outgoingCursor = cursorKind(
+  'outgoing-postbacks',
+  (entry: OutboxEntry) => [entry.id],
+  ([id]) => cursorId(id),
+);
+
 const listQuerySchema = z.object({
   state: z
     .string()
@@ -57,12 +64,19 @@ const listQuerySchema = z.object({
   campaignId: optionalId,
   conversionId: optionalId,
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  offset: z.coerce.number().int().min(0).default(0).describe('rows to skip; use cursor instead to page through a list that grows'),
+  cursor: outgoingCursor.query,
 });
 
-const listResponse = z.object({ items: z.array(outgoingPostbackSchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
+const listResponse = z.object({
+  items: z.array(outgoingPostbackSchema),
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+  nextCursor: z.string().nullable().describe('pass as `cursor` for the rows after this page; null on the last page'),
+});
 
-function present(entry: OutboxEntry, attempts: OutboxAttempt[]): z.input<typeof outgoingPostbackSchema> {
+export function presentOutgoingPostback(entry: OutboxEntry, attempts: OutboxAttempt[]): z.input<typeof outgoingPostbackSchema> {
   return {
     id: entry.id,
     kind: entry.kind,
@@ -91,12 +105,14 @@ export function registerOutgoingPostbackRoutes(app: FastifyInstance, store: Enti
   const security = [{ apiKey: [] }];
 
   routes.get('/outgoing-postbacks', {
-    schema: { tags, security, summary: 'List outgoing postbacks, newest first, with their attempts', querystring: listQuerySchema, response: { 200: listResponse, ...errorResponses } },
+    schema: { tags, security, summary: 'List outgoing postbacks, newest first, with their attempts (paged by offset or by cursor)', querystring: listQuerySchema, response: { 200: listResponse, ...errorResponses } },
     handler: async (request) => {
-      const { state, campaignId, conversionId, limit, offset } = request.query;
-      const page = await store.outbox.list({ states: state, campaignId, conversionId, limit, offset });
-      const attempts = await store.outbox.attempts(page.items.map((entry) => entry.id));
-      return { items: page.items.map((entry) => present(entry, attempts.get(entry.id) ?? [])), total: page.total, limit, offset };
+      const { state, campaignId, conversionId, limit, offset, cursor } = request.query;
+      if (cursor !== undefined && offset !== 0) throw new ApiError('validation_error', 'offset: use either offset or cursor, not both', 'offset');
+      const found = await store.outbox.list({ states: state, campaignId, conversionId, beforeId: cursor, limit: limit + 1, offset });
+      const attempts = await store.outbox.attempts(found.items.slice(0, limit).map((entry) => entry.id));
+      const page = outgoingCursor.page(found.items, limit, (entry) => presentOutgoingPostback(entry, attempts.get(entry.id) ?? []));
+      return { ...page, total: found.total, limit, offset };
     },
   });
 
@@ -131,7 +147,7 @@ export function registerOutgoingPostbackRoutes(app: FastifyInstance, store: Enti
       }
       if (!requeued) throw new ApiError('conflict', `outgoing postback ${id} changed meanwhile; reload and try again`, 'id');
       const attempts = await store.outbox.attempts([id]);
-      return present(requeued, attempts.get(id) ?? []);
+      return presentOutgoingPostback(requeued, attempts.get(id) ?? []);
     },
   });
 }

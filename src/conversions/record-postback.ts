@@ -1,5 +1,4 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { Click } from '../domain/click.js';
 import type { Conversion, ConversionOrigin } from '../domain/conversion.js';
 import { CONVERSION_STATUSES, type ConversionStatus } from '../domain/conversion-status.js';
 import { effectiveDuplicateMode, planDuplicateHandling, type RecordOutcome } from '../domain/duplicate-resolution.js';
@@ -7,7 +6,7 @@ import { parseMoney } from '../domain/money.js';
 import type { OfferSource } from '../domain/offer-source.js';
 import { contactParamNames, extractPersonalData } from '../domain/personal-data.js';
 import { ALL_POSTBACK_NAMES, findUnreplacedMacro, readPostbackValues, type RawParams } from '../domain/postback-params.js';
-import { normalizeClickId } from '../edge/click-id.js';
+import { normalizeClickId } from '../domain/click-id.js';
 import type { ConfigurationSnapshot } from '../edge/configuration-snapshot.js';
 import { createIpList, type IpList } from '../edge/detection/ip-list.js';
 import type { OfferCaps } from '../edge/offer-caps.js';
@@ -22,8 +21,6 @@ export interface ConversionDeps {
   snapshot(): ConfigurationSnapshot;
   currency: CurrencyConverter;
   caps: OfferCaps;
-  /** Clicks this process recorded lately; most conversions arrive for those. */
-  recentClick(clickId: string): Click | undefined;
   /** Called for a created or edited conversion: the channel postback. */
   onConversion?(conversion: Conversion, outcome: RecordOutcome): Promise<void>;
   now(): number;
@@ -97,7 +94,7 @@ export async function recordPostback(deps: ConversionDeps, input: PostbackInput)
     clickId = normalizeClickId(given);
     if (!clickId) throw new Rejection(`unknown click id "${given.slice(0, 64)}" (not a Waypost click id)`);
 
-    const click = deps.recentClick(clickId) ?? (await deps.events.findClick(clickId));
+    const click = await deps.events.findClick(clickId);
     if (!click) throw new Rejection(`unknown click id ${clickId}`);
 
     const snapshot = deps.snapshot();

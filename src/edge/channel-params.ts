@@ -26,9 +26,11 @@ export function queryValue(query: Query, name: string): string {
  * What the traffic channel passed on the click URL: its click id (`ref_id`), `sub1..sub20`, `cost`,
  * and the parameters it maps under its own names.
  */
+const SUB_PARAMS = Array.from({ length: SUB_COUNT }, (_, i) => `sub${i + 1}`);
+
 export function captureChannelParams(query: Query, customParams: readonly string[]): ChannelParams {
   const subs = new Array<string>(SUB_COUNT);
-  for (let i = 0; i < SUB_COUNT; i++) subs[i] = queryValue(query, `sub${i + 1}`);
+  for (let i = 0; i < SUB_COUNT; i++) subs[i] = queryValue(query, SUB_PARAMS[i]!);
   const params: Record<string, string> = {};
   for (const name of customParams) {
     const value = queryValue(query, name);
@@ -40,11 +42,10 @@ export function captureChannelParams(query: Query, customParams: readonly string
 }
 
 /** `https://m.news.example/a?b` → `m.news.example`; '' for anything that is not a URL. */
+// scheme://[userinfo@]host[:port]: the host without a full URL parse, which costs a microsecond a click.
+const REFERRER_HOST = /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#@]*@)?(\[[^\]]*\]|[^/?#:]+)/i;
+
 export function referrerDomain(referrer: string): string {
   if (!referrer) return '';
-  try {
-    return new URL(referrer).hostname;
-  } catch {
-    return '';
-  }
+  return REFERRER_HOST.exec(referrer)?.[1]?.toLowerCase() ?? '';
 }

@@ -1,4 +1,4 @@
-import { isClickIdShaped } from './click-id.js';
+import { isClickIdShaped } from '../domain/click-id.js';
 
 /** The first-party cookie that lets lander clicks and the conversion pixel find the visitor's click. */
 export const CLICK_COOKIE = 'wp_cid';

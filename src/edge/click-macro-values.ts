@@ -1,30 +1,46 @@
 import type { Campaign } from '../domain/campaign.js';
 import type { Click } from '../domain/click.js';
 import { formatMoney } from '../domain/money.js';
-import type { MacroValues } from './macros.js';
+import { renderUrl, type MacroName, type MacroValues, type UrlTemplate } from './macros.js';
 
-/** The macro values of a click, for its lander or offer URL. */
-export function clickMacroValues(click: Click, campaign: Pick<Campaign, 'id' | 'name'>, target: { offerId?: number; landerId?: number }): MacroValues {
-  const values: Record<string, string | number> = {
-    clickid: click.clickId,
-    campaign_id: campaign.id,
-    campaign_name: campaign.name,
-    offer_id: target.offerId ?? '',
-    lander_id: target.landerId ?? click.landerId ?? '',
-    ref_id: click.refId,
-    cost: formatMoney(click.cost),
-    country: click.country,
-    region: click.region,
-    city: click.city,
-    isp: click.isp,
-    device: click.deviceType,
-    os: click.os,
-    browser: click.browser,
-    ip: click.ip,
-    user_agent: click.userAgent,
-    referrer: click.referrer,
-    timestamp: Math.floor(click.createdAt / 1000),
-  };
-  for (let i = 0; i < click.subs.length; i++) values[`sub${i + 1}`] = click.subs[i]!;
-  return values as MacroValues;
+type Target = { offerId?: number | undefined; landerId?: number | undefined };
+
+/** One macro's value for a click. Money as a decimal amount, the timestamp in unix seconds. */
+function macroValue(name: MacroName, click: Click, campaign: Pick<Campaign, 'id' | 'name'>, target: Target): string | number {
+  switch (name) {
+    case 'clickid': return click.clickId;
+    case 'campaign_id': return campaign.id;
+    case 'campaign_name': return campaign.name;
+    case 'offer_id': return target.offerId ?? '';
+    case 'lander_id': return target.landerId ?? click.landerId ?? '';
+    case 'ref_id': return click.refId;
+    case 'cost': return formatMoney(click.cost);
+    case 'country': return click.country;
+    case 'region': return click.region;
+    case 'city': return click.city;
+    case 'isp': return click.isp;
+    case 'device': return click.deviceType;
+    case 'os': return click.os;
+    case 'browser': return click.browser;
+    case 'ip': return click.ip;
+    case 'user_agent': return click.userAgent;
+    case 'referrer': return click.referrer;
+    case 'timestamp': return Math.floor(click.createdAt / 1000);
+    // Conversion macros have no value at click time.
+    case 'payout': case 'type': case 'status': case 'currency': return '';
+    default: {
+      const sub = /^sub(\d+)$/.exec(name);
+      return sub ? (click.subs[Number(sub[1]) - 1] ?? '') : '';
+    }
+  }
+}
+
+/**
+ * The lander or offer URL for a click. Only the macros the URL uses are computed: a URL names three
+ * or four of the forty macros, and this runs for every click.
+ */
+export function renderClickUrl(template: UrlTemplate, click: Click, campaign: Pick<Campaign, 'id' | 'name'>, target: Target): string {
+  const values: Partial<Record<MacroName, string | number>> = {};
+  for (const name of template.macros) values[name] = macroValue(name, click, campaign, target);
+  return renderUrl(template, values as MacroValues);
 }

@@ -1,11 +1,9 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { Click } from '../domain/click.js';
 import type { EntityStore } from '../store/entity-store.js';
 import type { EventStore } from '../store/event-store.js';
 import { ClickBuffer } from './click-buffer.js';
 import { SnapshotHolder } from './configuration-snapshot.js';
-import { LruCache } from './detection/lru-cache.js';
 import type { VisitorDetector } from './detection/visitor-detector.js';
 import { createEdgeMetrics } from './edge-metrics.js';
 import type { EdgeDeps } from './edge-plugin.js';
@@ -56,7 +54,6 @@ export async function startEdgeRuntime(options: EdgeRuntimeOptions): Promise<{ d
   const metrics = createEdgeMetrics(options.registry);
 
   let lastFailureLog = 0;
-  const recentClicks = new LruCache<string, Click>(50_000);
   const trusted = createIpList(options.trustedProxies, 'WAYPOST_TRUSTED_PROXIES');
   const deps: EdgeDeps = {
     state: {
@@ -65,7 +62,6 @@ export async function startEdgeRuntime(options: EdgeRuntimeOptions): Promise<{ d
       buffer,
       uniques,
       caps,
-      recentClicks,
       random: options.random ?? Math.random,
       now,
     },
@@ -76,7 +72,6 @@ export async function startEdgeRuntime(options: EdgeRuntimeOptions): Promise<{ d
       snapshot: () => snapshots.current,
       currency: new CurrencyConverter(options.entities, options.accountCurrency),
       caps,
-      recentClick: (clickId) => recentClicks.get(clickId),
       async onConversion(conversion) {
         const snapshot = snapshots.current;
         const entry = snapshot.campaignById(conversion.campaignId);

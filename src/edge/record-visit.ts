@@ -4,17 +4,16 @@ import type { RandomSource, VisitorFacts } from '../domain/funnel-evaluation.js'
 import type { Micros } from '../domain/money.js';
 import { captureChannelParams, referrerDomain, type ChannelParams } from './channel-params.js';
 import type { ClickBuffer } from './click-buffer.js';
-import { mintClickId } from './click-id.js';
+import { mintClickId } from '../domain/click-id.js';
 import type { ConfigurationSnapshot, EdgeCampaign } from './configuration-snapshot.js';
 import type { VisitorDetector } from './detection/visitor-detector.js';
-import type { LruCache } from './detection/lru-cache.js';
-import { clickMacroValues } from './click-macro-values.js';
-import { renderUrl } from './macros.js';
+import { renderClickUrl } from './click-macro-values.js';
 import type { OfferCaps } from './offer-caps.js';
 import { offerEligibility, landerEligibility } from './offer-eligibility.js';
 import { UniqueVisitors, visitorKey } from './unique-visitors.js';
 
 const HOUR = 3_600_000;
+const SUB_FIELDS = Array.from({ length: 20 }, (_, i) => `sub${i + 1}`);
 
 /** Everything the edge keeps in memory to answer a visit without reading a database. */
 export interface EdgeState {
@@ -23,8 +22,6 @@ export interface EdgeState {
   buffer: ClickBuffer;
   uniques: UniqueVisitors;
   caps: OfferCaps;
-  /** Clicks this process recorded lately, so most lander clicks find theirs without a query. */
-  recentClicks: LruCache<string, Click>;
   random: RandomSource;
   now(): number;
 }
@@ -115,15 +112,14 @@ export function recordVisit(state: EdgeState, entry: EdgeCampaign, request: Visi
 
   let target: string | undefined;
   if (landerId !== null) {
-    target = renderUrl(snapshot.landers.get(landerId)!.url, clickMacroValues(click, campaign, { landerId }));
+    target = renderClickUrl(snapshot.landers.get(landerId)!.url, click, campaign, { landerId });
   } else if (offerId !== null) {
-    target = renderUrl(snapshot.offers.get(offerId)!.url, clickMacroValues(click, campaign, { offerId }));
+    target = renderClickUrl(snapshot.offers.get(offerId)!.url, click, campaign, { offerId });
     state.caps.recordClick(offerId, now);
   } else {
     target = campaign.fallbackUrl ?? undefined;
   }
 
-  state.recentClicks.set(click.clickId, click);
   return { click, target, written: state.buffer.addClick(click) };
 }
 
@@ -159,6 +155,6 @@ export function visitorFacts(visitor: VisitorTraits, channel: Pick<ChannelParams
     ip: visitor.ip,
     params: channel.params,
   };
-  for (let i = 0; i < channel.subs.length; i++) facts[`sub${i + 1}`] = channel.subs[i];
+  for (let i = 0; i < channel.subs.length; i++) facts[SUB_FIELDS[i]!] = channel.subs[i];
   return facts as VisitorFacts;
 }

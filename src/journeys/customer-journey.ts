@@ -3,7 +3,7 @@ import type { Click } from '../domain/click.js';
 import type { Conversion } from '../domain/conversion.js';
 import { buildJourneyReport, byTime, type JourneyReport } from '../domain/journey.js';
 import { parseTimeInZone } from '../domain/local-time.js';
-import { normalizeClickId } from '../edge/click-id.js';
+import { normalizeClickId } from '../domain/click-id.js';
 import type { EntityStore } from '../store/entity-store.js';
 import type { EventStore } from '../store/event-store.js';
 

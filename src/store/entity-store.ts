@@ -6,7 +6,7 @@ import type { Offer, OfferInput } from '../domain/offer.js';
 import type { OfferSource, OfferSourceInput } from '../domain/offer-source.js';
 import type { TrafficChannel, TrafficChannelInput } from '../domain/traffic-channel.js';
 import type { ApiKey, NewApiKey } from '../domain/api-key.js';
-import type { Conversion, NewConversion } from '../domain/conversion.js';
+import type { Conversion, DuplicateStatus, NewConversion } from '../domain/conversion.js';
 import type { ConversionStatus } from '../domain/conversion-status.js';
 import type { DuplicatePlan, RecordOutcome } from '../domain/duplicate-resolution.js';
 import type { Micros } from '../domain/money.js';
@@ -67,6 +67,24 @@ export interface ConversionRepository {
   journeyEvents(query: { clickFrom: number; clickTo: number; types: string[]; campaignId?: number }): Promise<JourneyEvent[]>;
   /** Empties the personal data of conversions made before `before` (unix ms); returns how many changed. */
   clearPersonalData(before: number): Promise<number>;
+  /** The conversion log: newest first (by conversion time, then id), at most `page.limit`. */
+  list(filter: ConversionFilter, page: { limit: number; after?: { convertedAt: number; id: number } | undefined }): Promise<Conversion[]>;
+}
+
+/** Filters of the conversion log; every field narrows, absent fields do not. */
+export interface ConversionFilter {
+  /** Conversion time, unix ms, inclusive. */
+  from?: number | undefined;
+  /** Conversion time, unix ms, exclusive. */
+  to?: number | undefined;
+  campaignId?: number | undefined;
+  offerId?: number | undefined;
+  offerSourceId?: number | undefined;
+  /** The conversion type's name (case-sensitive). */
+  type?: string | undefined;
+  status?: ConversionStatus | undefined;
+  duplicateStatus?: DuplicateStatus | undefined;
+  clickId?: string | undefined;
 }
 
 export interface PostbackLogEntry {
@@ -81,12 +99,23 @@ export interface PostbackLogEntry {
   offerSourceId: number | null;
   conversionId: number | null;
 }
-export type PostbackOutcome = 'accepted' | 'duplicate' | 'ignored' | 'rejected';
+export const POSTBACK_OUTCOMES = ['accepted', 'duplicate', 'ignored', 'rejected'] as const;
+export type PostbackOutcome = (typeof POSTBACK_OUTCOMES)[number];
 
 export interface PostbackLogRepository {
   append(entry: PostbackLogEntry): Promise<number>;
-  /** Newest first. */
-  list(query: { limit: number; beforeId?: number }): Promise<(PostbackLogEntry & { id: number })[]>;
+  /** Newest first (by id); the filters narrow, `beforeId` continues after the previous page's last row. */
+  list(query: { limit: number; beforeId?: number | undefined } & PostbackLogFilter): Promise<(PostbackLogEntry & { id: number })[]>;
+}
+
+export interface PostbackLogFilter {
+  outcome?: PostbackOutcome | undefined;
+  clickId?: string | undefined;
+  offerSourceId?: number | undefined;
+  /** Receipt time, unix ms, inclusive. */
+  from?: number | undefined;
+  /** Receipt time, unix ms, exclusive. */
+  to?: number | undefined;
 }
 
 export interface CurrencyRateRepository {
@@ -164,8 +193,17 @@ export interface OutboxRepository {
     next: { state: 'pending' | 'sent' | 'failed'; nextAttemptAt: number | null; lastError: string | null },
   ): Promise<boolean>;
   get(id: number): Promise<OutboxEntry | undefined>;
-  /** Newest first. */
-  list(query: { states?: OutboxState[]; campaignId?: number; conversionId?: number; limit: number; offset: number }): Promise<Page<OutboxEntry>>;
+  /** Newest first; `total` counts every match (`beforeId` aside), `beforeId` continues after the previous page's last row. */
+  list(query: {
+    states?: OutboxState[] | undefined;
+    campaignId?: number | undefined;
+    conversionId?: number | undefined;
+    /** Rows of any of these conversions (a click's outgoing postbacks). */
+    conversionIds?: number[] | undefined;
+    beforeId?: number | undefined;
+    limit: number;
+    offset: number;
+  }): Promise<Page<OutboxEntry>>;
   /** Every attempt of the given rows, oldest first. */
   attempts(outboxIds: number[]): Promise<Map<number, OutboxAttempt[]>>;
   /**

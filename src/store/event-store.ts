@@ -1,4 +1,4 @@
-import type { Click } from '../domain/click.js';
+import type { Click, ClickOutcome } from '../domain/click.js';
 import type { Micros } from '../domain/money.js';
 
 /**
@@ -22,6 +22,8 @@ export interface EventStore {
    * value, when `sub` is set) with `total`, split exactly over them in time order; one transaction.
    */
   setClickCost(selection: ClickCostSelection, total: Micros): Promise<{ clicks: number; previousCost: Micros }>;
+  /** The click log: clicks matching `filter`, newest first (by time, then click id), at most `page.limit`. */
+  listClicks(filter: ClickFilter, page: ClickPage): Promise<Click[]>;
   /** Applies pending migrations; returns the names it applied. */
   migrate(): Promise<string[]>;
   ping(): Promise<void>;
@@ -49,4 +51,31 @@ export interface ClickCostSelection {
   to: number;
   /** Only clicks whose sub`index` (1..20) equals `value`. */
   sub?: { index: number; value: string };
+}
+
+/** Filters of the click log; every field narrows, absent fields do not. */
+export interface ClickFilter {
+  /** Unix ms, inclusive. */
+  from?: number | undefined;
+  /** Unix ms, exclusive. */
+  to?: number | undefined;
+  campaignId?: number | undefined;
+  trafficChannelId?: number | undefined;
+  /** The offer the click was sent to, directly or through the lander's call to action. */
+  offerId?: number | undefined;
+  landerId?: number | undefined;
+  country?: string | undefined;
+  deviceType?: string | undefined;
+  isBot?: boolean | undefined;
+  isUnique?: boolean | undefined;
+  refId?: string | undefined;
+  /** Exact values of sub`index` (1..20). */
+  subs?: { index: number; value: string }[] | undefined;
+  outcome?: ClickOutcome | undefined;
+}
+
+export interface ClickPage {
+  limit: number;
+  /** Only clicks after this one in newest-first order (the last row of the previous page). */
+  after?: { createdAt: number; clickId: string } | undefined;
 }

@@ -1,5 +1,5 @@
 import type { Click } from '../../src/domain/click.js';
-import { mintClickId } from '../../src/edge/click-id.js';
+import { mintClickId } from '../../src/domain/click-id.js';
 
 /** A recorded click at a chosen time, for tests that write clicks through the event store directly. */
 export function makeClick(fields: Partial<Click> & Pick<Click, 'campaignId' | 'createdAt'>): Click {

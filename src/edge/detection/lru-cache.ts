@@ -8,6 +8,9 @@ export class LruCache<K, V> {
   readonly #map = new Map<K, V>();
   readonly #maxEntries: number;
   #newest: K | undefined;
+  // One iterator kept for eviction: a fresh `keys()` would walk past every slot deleted so far at the
+  // front of the Map, making each eviction slower than the last.
+  #oldest: IterableIterator<K> | undefined;
 
   constructor(maxEntries: number) {
     if (!Number.isInteger(maxEntries) || maxEntries < 1) {
@@ -36,7 +39,12 @@ export class LruCache<K, V> {
     if (this.#map.has(key)) {
       this.#map.delete(key);
     } else if (this.#map.size >= this.#maxEntries) {
-      const oldest = this.#map.keys().next();
+      this.#oldest ??= this.#map.keys();
+      let oldest = this.#oldest.next();
+      if (oldest.done) {
+        this.#oldest = this.#map.keys();
+        oldest = this.#oldest.next();
+      }
       if (!oldest.done) this.#map.delete(oldest.value);
     }
     this.#map.set(key, value);
@@ -46,5 +54,6 @@ export class LruCache<K, V> {
   clear(): void {
     this.#map.clear();
     this.#newest = undefined;
+    this.#oldest = undefined;
   }
 }

@@ -1,12 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { pickLanderOffer } from '../../domain/funnel-evaluation.js';
-import type { Click } from '../../domain/click.js';
 import { queryValue } from '../channel-params.js';
 import { clickIdFromCookie } from '../click-cookie.js';
-import { normalizeClickId } from '../click-id.js';
-import { clickMacroValues } from '../click-macro-values.js';
+import { normalizeClickId } from '../../domain/click-id.js';
+import { renderClickUrl } from '../click-macro-values.js';
 import type { EdgeDeps } from '../edge-plugin.js';
-import { renderUrl } from '../macros.js';
 import { offerEligibility } from '../offer-eligibility.js';
 import { visitorFacts } from '../record-visit.js';
 import { sendNotFoundPage } from '../visitor-pages.js';
@@ -31,7 +29,8 @@ async function landerClick(request: LanderClickRequest, reply: FastifyReply, dep
   const { state } = deps;
   const fromQuery = queryValue(request.query, 'clickid');
   const clickId = (fromQuery && normalizeClickId(fromQuery)) || clickIdFromCookie(request.headers.cookie);
-  const click = clickId ? (state.recentClicks.get(clickId) ?? (await deps.events.findClick(clickId))) : undefined;
+  // One indexed read: a click is committed before its visitor is redirected, so it is always there.
+  const click = clickId ? await deps.events.findClick(clickId) : undefined;
   if (!click) {
     deps.metrics.landerClicks.inc({ outcome: 'unknown_click' });
     return sendNotFoundPage(reply);
@@ -49,8 +48,6 @@ async function landerClick(request: LanderClickRequest, reply: FastifyReply, dep
     const fallback = entry?.campaign.fallbackUrl;
     return fallback ? deps.redirector.send(reply, '302', fallback) : sendNotFoundPage(reply);
   }
-  const updated: Click = { ...click, landerClickedAt: click.landerClickedAt ?? now, landerClickOfferId: offerId };
-  state.recentClicks.set(click.clickId, updated);
   state.caps.recordClick(offerId, now);
   try {
     await deps.events.recordLanderClick(click.clickId, offerId, now);
@@ -59,6 +56,6 @@ async function landerClick(request: LanderClickRequest, reply: FastifyReply, dep
     deps.logStoreFailure(error);
   }
   deps.metrics.landerClicks.inc({ outcome: 'routed' });
-  const target = renderUrl(snapshot.offers.get(offerId)!.url, clickMacroValues(click, entry.campaign, { offerId, landerId: click.landerId ?? undefined }));
+  const target = renderClickUrl(snapshot.offers.get(offerId)!.url, click, entry.campaign, { offerId, landerId: click.landerId ?? undefined });
   return deps.redirector.send(reply, entry.campaign.redirectMode === 'double_meta' ? 'double_meta' : '302', target);
 }

@@ -128,6 +128,29 @@ export function createConversionRepository(db: Kysely<Database>): ConversionRepo
         if (changed < RETENTION_SLICE) return cleared;
       }
     },
+
+    async list(filter, page) {
+      // (converted_at, id) is what conversions_time and conversions_campaign_time hold (the id rides
+      // along in every index), so the order and the cursor need no sort over the whole range.
+      let query = db.selectFrom('conversions').selectAll();
+      if (filter.from !== undefined) query = query.where('converted_at', '>=', filter.from);
+      if (filter.to !== undefined) query = query.where('converted_at', '<', filter.to);
+      if (filter.campaignId !== undefined) query = query.where('campaign_id', '=', filter.campaignId);
+      if (filter.offerId !== undefined) query = query.where('offer_id', '=', filter.offerId);
+      if (filter.offerSourceId !== undefined) query = query.where('offer_source_id', '=', filter.offerSourceId);
+      if (filter.type !== undefined) query = query.where('type', '=', filter.type);
+      if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+      if (filter.duplicateStatus !== undefined) query = query.where('duplicate_status', '=', filter.duplicateStatus);
+      if (filter.clickId !== undefined) query = query.where('click_id', '=', filter.clickId);
+      const after = page.after;
+      if (after) {
+        query = query
+          .where('converted_at', '<=', after.convertedAt)
+          .where((eb) => eb.or([eb('converted_at', '<', after.convertedAt), eb('id', '<', after.id)]));
+      }
+      const rows = await query.orderBy('converted_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
+      return rows.map(conversionFromRow);
+    },
   };
 
   async function idByKey(key: string): Promise<number | undefined> {

@@ -88,13 +88,18 @@ export function createOutboxRepository(db: Kysely<Database>): OutboxRepository {
 
     get: (id) => byId(id),
 
-    async list({ states, campaignId, conversionId, limit, offset }) {
+    async list({ states, campaignId, conversionId, conversionIds, beforeId, limit, offset }) {
       let query = db.selectFrom('outbox');
       if (states?.length) query = query.where('state', 'in', states);
       if (campaignId !== undefined) query = query.where('campaign_id', '=', campaignId);
       if (conversionId !== undefined) query = query.where('conversion_id', '=', conversionId);
+      if (conversionIds !== undefined) {
+        if (!conversionIds.length) return { items: [], total: 0 };
+        query = query.where('conversion_id', 'in', conversionIds);
+      }
+      const rowsQuery = beforeId === undefined ? query : query.where('id', '<', beforeId);
       const [rows, count] = await Promise.all([
-        query.selectAll().orderBy('id', 'desc').limit(limit).offset(offset).execute(),
+        rowsQuery.selectAll().orderBy('id', 'desc').limit(limit).offset(offset).execute(),
         query.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
       ]);
       const now = Date.now();

@@ -22,9 +22,14 @@ export function createPostbackLogRepository(db: Kysely<Database>): PostbackLogRe
         .executeTakeFirstOrThrow();
       return Number(row.id);
     },
-    async list({ limit, beforeId }) {
+    async list({ limit, beforeId, outcome, clickId, offerSourceId, from, to }) {
       let query = db.selectFrom('postback_log').selectAll().orderBy('id', 'desc').limit(limit);
       if (beforeId !== undefined) query = query.where('id', '<', beforeId);
+      if (outcome !== undefined) query = query.where('outcome', '=', outcome);
+      if (clickId !== undefined) query = query.where('click_id', '=', clickId);
+      if (offerSourceId !== undefined) query = query.where('offer_source_id', '=', offerSourceId);
+      if (from !== undefined) query = query.where('received_at', '>=', from);
+      if (to !== undefined) query = query.where('received_at', '<', to);
       return (await query.execute()).map((row) => ({
         id: Number(row.id),
         receivedAt: Number(row.received_at),

@@ -2,11 +2,13 @@ import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import type { Click } from '../../domain/click.js';
 import type BetterSqlite3 from 'better-sqlite3';
 import { splitCost } from '../../domain/cost-split.js';
-import type { ClickCostSelection, EventBatch, EventStore } from '../event-store.js';
+import type { ClickCostSelection, ClickFilter, ClickPage, EventBatch, EventStore } from '../event-store.js';
 import { clicksMigration } from './event-migrations/0001-clicks.js';
+import { EventWriterThread } from './event-writer-thread.js';
 import { openSqlite } from './open-sqlite.js';
+import { withStatementCache } from './statement-cache.js';
+import { clickIdLowerBound } from '../../domain/click-id.js';
 
-const HOUR = 3_600_000;
 const SUBS = Array.from({ length: 20 }, (_, i) => `sub${i + 1}`);
 
 const CLICK_COLUMNS = [
@@ -18,60 +20,50 @@ const CLICK_COLUMNS = [
 
 /**
  * The embedded-mode EventStore: clicks in their own SQLite file, so click writes never wait on the
- * configuration database. Statements are prepared once; the hot path uses better-sqlite3 directly
- * (synchronous, microseconds per row) and only migrations go through Kysely.
+ * configuration database. Click batches are written by a thread of their own (EventWriterThread);
+ * reads and the rarer updates use prepared statements on this thread; migrations go through Kysely.
  */
 export function createSqliteEventStore(file: string): EventStore {
   const database = openSqlite(file);
-  const kysely = new Kysely<unknown>({ dialect: new SqliteDialect({ database }) });
+  const kysely = new Kysely<unknown>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   let statements: ReturnType<typeof prepare> | undefined;
+  const writer = new EventWriterThread(file, {
+    insertClick: `insert or ignore into clicks (${CLICK_COLUMNS.join(', ')}) values (${CLICK_COLUMNS.map(() => '?').join(', ')})`,
+    addOfferClicks: `insert into offer_clicks_hourly (offer_id, hour, clicks) values (?, ?, ?)
+       on conflict (offer_id, hour) do update set clicks = clicks + excluded.clicks`,
+    addImpressions: `insert into impressions_hourly (campaign_id, hour, impressions, cost_micros) values (?, ?, ?, ?)
+       on conflict (campaign_id, hour) do update set impressions = impressions + excluded.impressions, cost_micros = cost_micros + excluded.cost_micros`,
+    createdAtIndex: CLICK_COLUMNS.indexOf('created_at'),
+    offerIdIndex: CLICK_COLUMNS.indexOf('offer_id'),
+  });
 
   function prepare() {
-    const insertClick = database.prepare(
-      `insert or ignore into clicks (${CLICK_COLUMNS.join(', ')}) values (${CLICK_COLUMNS.map(() => '?').join(', ')})`,
-    );
-    const addImpressions = database.prepare(
-      `insert into impressions_hourly (campaign_id, hour, impressions, cost_micros) values (?, ?, ?, ?)
-       on conflict (campaign_id, hour) do update set impressions = impressions + excluded.impressions, cost_micros = cost_micros + excluded.cost_micros`,
-    );
-    const addOfferClicks = database.prepare(
-      `insert into offer_clicks_hourly (offer_id, hour, clicks) values (?, ?, ?)
-       on conflict (offer_id, hour) do update set clicks = clicks + excluded.clicks`,
-    );
-    const writeBatch = database.transaction((batch: EventBatch) => {
-      const offerClicks = new Map<string, [number, number, number]>();
-      for (const click of batch.clicks) {
-        if (insertClick.run(clickToRow(click)).changes === 0 || click.offerId === null) continue;
-        const hour = click.createdAt - (click.createdAt % HOUR);
-        const key = `${click.offerId}:${hour}`;
-        const counter = offerClicks.get(key);
-        if (counter) counter[2] += 1;
-        else offerClicks.set(key, [click.offerId, hour, 1]);
-      }
-      for (const counter of offerClicks.values()) addOfferClicks.run(...counter);
-      for (const row of batch.impressions) addImpressions.run(row.campaignId, row.hour, row.count, row.cost);
-    });
     return {
-      writeBatch,
       findClick: database.prepare('select * from clicks where click_id = ?'),
       landerClick: database.prepare(
         'update clicks set lander_clicked_at = coalesce(lander_clicked_at, ?), lander_click_offer_id = ? where click_id = ?',
       ),
       recentVisitors: database.prepare(
-        'select campaign_id, visitor_key, max(created_at) as last_seen from clicks where created_at >= ? group by campaign_id, visitor_key',
+        // Ids begin with their time: the id index finds the recent clicks without a time index.
+        'select campaign_id, visitor_key, max(created_at) as last_seen from clicks where click_id >= ? group by campaign_id, visitor_key',
       ),
       offerClicks: database.prepare('select offer_id, hour, clicks from offer_clicks_hourly'),
       impressionTotals: database.prepare(
         'select coalesce(sum(impressions), 0) as impressions, coalesce(sum(cost_micros), 0) as cost from impressions_hourly where campaign_id = ?',
       ),
       setClickCost: setClickCostIn(database),
+      listClicks: listClicksIn(database),
     };
   }
   const ready = () => (statements ??= prepare());
 
   return {
     async write(batch) {
-      if (batch.clicks.length || batch.impressions.length) ready().writeBatch(batch);
+      if (!batch.clicks.length && !batch.impressions.length) return;
+      await writer.write(
+        batch.clicks.map(clickToRow),
+        batch.impressions.map((row) => [row.campaignId, row.hour, row.count, row.cost]),
+      );
     },
     async recordLanderClick(clickId, offerId, at) {
       return ready().landerClick.run(at, offerId, clickId).changes > 0;
@@ -81,7 +73,7 @@ export function createSqliteEventStore(file: string): EventStore {
       return row ? clickFromRow(row) : undefined;
     },
     async recentVisitors(since) {
-      return (ready().recentVisitors.all(since) as { campaign_id: number; visitor_key: string; last_seen: number }[]).map((row) => ({
+      return (ready().recentVisitors.all(clickIdLowerBound(since)) as { campaign_id: number; visitor_key: string; last_seen: number }[]).map((row) => ({
         campaignId: row.campaign_id,
         visitorKey: row.visitor_key,
         lastSeen: row.last_seen,
@@ -101,6 +93,9 @@ export function createSqliteEventStore(file: string): EventStore {
     async setClickCost(selection, total) {
       return ready().setClickCost(selection, total);
     },
+    async listClicks(filter, page) {
+      return ready().listClicks(filter, page);
+    },
     async migrate() {
       const migrator = new Migrator({
         db: kysely,
@@ -116,6 +111,7 @@ export function createSqliteEventStore(file: string): EventStore {
       database.prepare('select 1').get();
     },
     async close() {
+      await writer.stop();
       await kysely.destroy();
     },
   };
@@ -144,6 +140,62 @@ function setClickCostIn(database: BetterSqlite3.Database) {
     });
     return { clicks: rows.length, previousCost };
   });
+}
+
+/**
+ * The click log, newest first. Click ids begin with their click's time (the same millisecond as
+ * `created_at`), so without a campaign the click-id index alone serves the time range, the order and
+ * the cursor; with a campaign, `clicks_campaign_time` does. Either way a page reads about as many
+ * index entries as it returns when the other filters match often.
+ */
+function listClicksIn(database: BetterSqlite3.Database) {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  // Ids hold 9 base32 digits of time; a bound past that range would wrap.
+  const MAX_ID_TIME = 32 ** 9 - 1;
+  return (filter: ClickFilter, page: ClickPage): Click[] => {
+    const where: string[] = [];
+    const parameters: (string | number)[] = [];
+    const add = (clause: string, ...values: (string | number)[]) => {
+      where.push(clause);
+      parameters.push(...values);
+    };
+    const byCampaign = filter.campaignId !== undefined;
+    if (byCampaign) {
+      add('campaign_id = ?', filter.campaignId!);
+      if (filter.from !== undefined) add('created_at >= ?', filter.from);
+      if (filter.to !== undefined) add('created_at < ?', filter.to);
+      if (page.after) add('created_at <= ? and (created_at < ? or click_id < ?)', page.after.createdAt, page.after.createdAt, page.after.clickId);
+    } else {
+      if (filter.from !== undefined && filter.from > 0) add('click_id >= ?', clickIdLowerBound(Math.min(filter.from, MAX_ID_TIME)));
+      if (filter.to !== undefined && filter.to <= MAX_ID_TIME) add('click_id < ?', clickIdLowerBound(filter.to));
+      if (page.after) add('click_id < ?', page.after.clickId);
+    }
+    if (filter.trafficChannelId !== undefined) add('traffic_channel_id = ?', filter.trafficChannelId);
+    if (filter.offerId !== undefined) add('(offer_id = ? or lander_click_offer_id = ?)', filter.offerId, filter.offerId);
+    if (filter.landerId !== undefined) add('lander_id = ?', filter.landerId);
+    if (filter.country !== undefined) add('country = ?', filter.country);
+    if (filter.deviceType !== undefined) add('device_type = ?', filter.deviceType);
+    if (filter.isBot !== undefined) add('is_bot = ?', filter.isBot ? 1 : 0);
+    if (filter.isUnique !== undefined) add('is_unique = ?', filter.isUnique ? 1 : 0);
+    if (filter.refId !== undefined) add('ref_id = ?', filter.refId);
+    if (filter.outcome !== undefined) add('outcome = ?', filter.outcome);
+    for (const sub of filter.subs ?? []) {
+      // Sub columns come from a fixed list, never from input, so the statement text is safe.
+      const column = SUBS[sub.index - 1];
+      if (!column) throw new RangeError(`no sub${sub.index}; subs are sub1..sub20`);
+      add(`${column} = ?`, sub.value);
+    }
+    const text =
+      `select * from clicks${where.length ? ` where ${where.join(' and ')}` : ''}` +
+      ` order by ${byCampaign ? 'created_at desc, click_id desc' : 'click_id desc'} limit ?`;
+    let statement = statements.get(text);
+    if (!statement) {
+      // One text per combination of filters in use; a handful in practice.
+      if (statements.size >= 200) statements.clear();
+      statements.set(text, (statement = database.prepare(text)));
+    }
+    return (statement.all(...parameters, page.limit) as ClickRow[]).map(clickFromRow);
+  };
 }
 
 type ClickRow = Record<string, string | number | null>;

