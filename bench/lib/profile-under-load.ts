@@ -41,8 +41,10 @@ export async function profileUnderLoad(options: ProfileUnderLoadOptions): Promis
   process.stderr.write(`  under the profiler: ${formatNumber(result.rate, 0)} req/s${failures ? `, failures: ${failures}` : ''}\n`);
   await server.stop();
 
-  const written = readdirSync(scratch).filter((name) => name.endsWith('.cpuprofile'));
-  if (written.length !== 1) throw new Error(`expected one .cpuprofile from Waypost, found ${written.length}:\n${server.output()}`);
+  // Profiles are named CPU.<date>.<pid>.<thread>.<seq>.cpuprofile; thread 0 is the event loop, the
+  // others are Waypost's worker threads (the click writer).
+  const written = readdirSync(scratch).filter((name) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(name));
+  if (written.length !== 1) throw new Error(`expected one main-thread .cpuprofile from Waypost, found ${written.length}:\n${server.output()}`);
   mkdirSync(PROFILES_DIR, { recursive: true });
   const kept = join(PROFILES_DIR, `${options.label}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
   copyFileSync(join(scratch, written[0]!), kept);

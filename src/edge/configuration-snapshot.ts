@@ -16,6 +16,8 @@ export interface EdgeCampaign {
   funnel: CompiledFunnel;
   /** Query parameters the channel maps under its own names (beyond ref_id, sub1..sub20, cost). */
   customParams: readonly string[];
+  /** The visitor facts the funnel's conditions and offer targeting read. */
+  factFields: readonly string[];
 }
 
 export interface EdgeOffer {
@@ -71,6 +73,7 @@ export class ConfigurationSnapshot {
         channel,
         funnel: compileFunnel(campaign.funnel, campaign.timeZone),
         customParams: (channel?.parameters ?? []).map((p) => p.key).filter((key) => !STANDARD_PARAM.test(key)),
+        factFields: factFieldsOf(campaign),
       };
       byId.set(campaign.id, entry);
       // Archived campaigns keep resolving by id (lander clicks of old visits) but not by key.
@@ -134,4 +137,19 @@ export class SnapshotHolder {
     })();
     return this.loading;
   }
+}
+
+// Hour, day and time come from the clock, not from the visitor.
+const CLOCK_FIELDS = new Set(['hour', 'day_of_week', 'time']);
+
+/** Facts a campaign's conditions test, plus the country offer targeting needs. */
+function factFieldsOf(campaign: Campaign): string[] {
+  const fields = new Set<string>(['country']);
+  for (const rule of campaign.funnel.rules) {
+    for (const { field } of rule.conditions) {
+      if (CLOCK_FIELDS.has(field)) continue;
+      fields.add(field.startsWith('param.') ? 'params' : field);
+    }
+  }
+  return [...fields];
 }
