@@ -1,6 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import type { BenchOptions, BenchPart } from './lib/bench-part.js';
-import { childServer, spawnNode, waitForOutput, type ChildServer } from './lib/child-server.js';
+import { startBareServer, type ChildServer } from './lib/child-server.js';
 import { describeFailures, type LoadRequest, type LoadResult } from './lib/load.js';
 import { peakLoad } from './lib/peak-load.js';
 import { formatNumber, median, printFigures, printTable } from './lib/report.js';
@@ -23,12 +22,6 @@ export const postbackBench: BenchPart = {
   run: comparePostbacks,
 };
 
-async function startBareServer(): Promise<ChildServer> {
-  const script = fileURLToPath(new URL('./bare-ok-server.ts', import.meta.url));
-  const spawned = spawnNode('bare server', ['--import', 'tsx', script], {});
-  const [, port] = await waitForOutput('bare server', spawned, /listening (\d+)/, 15_000);
-  return childServer('bare node:http', spawned, `http://127.0.0.1:${port}`);
-}
 
 /** Real clicks, made through the campaign URL, whose ids the postbacks then convert. */
 async function makeClicks(server: WaypostServer, campaignKey: string): Promise<string[]> {
@@ -58,7 +51,7 @@ async function waitForCampaign(server: WaypostServer, path: string): Promise<voi
 }
 
 async function comparePostbacks(options: BenchOptions): Promise<void> {
-  const [bare, waypost] = await Promise.all([startBareServer(), startWaypost()]);
+  const [bare, waypost] = await Promise.all([startBareServer('ok'), startWaypost()]);
   const campaign = await createCampaign(waypost);
   await waitForCampaign(waypost, clickRequests(campaign.key, 1)[0]!.path);
   const clickIds = await makeClicks(waypost, campaign.key);

@@ -1,6 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import type { BenchOptions, BenchPart } from './lib/bench-part.js';
-import { childServer, spawnNode, waitForOutput, type ChildServer } from './lib/child-server.js';
+import { startBareServer, type ChildServer } from './lib/child-server.js';
 import { describeFailures, type LoadRequest, type LoadResult } from './lib/load.js';
 import { pacedLoad, type PacedLoadResult } from './lib/paced-load.js';
 import { peakLoad } from './lib/peak-load.js';
@@ -63,12 +62,6 @@ export function clickRequests(campaignKey: string, count = 256): LoadRequest[] {
   }));
 }
 
-async function startBareServer(): Promise<ChildServer> {
-  const script = fileURLToPath(new URL('./bare-redirect-server.ts', import.meta.url));
-  const spawned = spawnNode('bare server', ['--import', 'tsx', script], {});
-  const [, port] = await waitForOutput('bare server', spawned, /listening (\d+)/, 15_000);
-  return childServer('bare node:http', spawned, `http://127.0.0.1:${port}`);
-}
 
 /** Channel, network, two offers, a lander and a campaign with one rule and two weighted default paths. */
 export async function createCampaign(server: WaypostServer): Promise<{ key: string }> {
@@ -152,7 +145,7 @@ function progress(text: string): void {
 }
 
 async function compareRedirect(options: BenchOptions): Promise<void> {
-  const bare = await startBareServer();
+  const bare = await startBareServer('redirect');
   const waypost = await startWaypost();
   const campaign = await createCampaign(waypost);
   const requests = clickRequests(campaign.key);

@@ -73,3 +73,11 @@ export function childServer(name: string, spawned: { child: ChildProcess; output
     stop: () => stopChild(spawned.child),
   };
 }
+
+/** The bare `node:http` baseline (bench/bare-server.ts) answering a fixed 302 or a 200. */
+export async function startBareServer(answer: 'redirect' | 'ok'): Promise<ChildServer> {
+  const script = fileURLToPath(new URL('../bare-server.ts', import.meta.url));
+  const spawned = spawnNode('bare server', ['--import', 'tsx', script], { BARE_ANSWER: answer });
+  const [, port] = await waitForOutput('bare server', spawned, /listening (\d+)/, 15_000);
+  return childServer('bare node:http', spawned, `http://127.0.0.1:${port}`);
+}
