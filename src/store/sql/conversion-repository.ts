@@ -24,32 +24,24 @@ export function createConversionRepository(db: Kysely<Database>): ConversionRepo
     async record(conversion, plan) {
       const row = { ...conversionToRow(conversion), dedupe_key: plan.dedupeKey, duplicate_status: plan.duplicateStatus, postback_count: 1, updated_at: conversion.convertedAt };
       const insert = db.insertInto('conversions').values(row);
-      let outcome: RecordOutcome;
-      let id: number | undefined;
+      const created = (stored: Selectable<ConversionTable>) => ({ outcome: 'created' as const, conversion: conversionFromRow(stored) });
       switch (plan.onConflict) {
-        case 'none': {
-          id = (await insert.returning('id').executeTakeFirstOrThrow()).id;
-          outcome = 'created';
-          break;
-        }
+        case 'none':
+          return created(await insert.returningAll().executeTakeFirstOrThrow());
         case 'ignore': {
-          id = (await insert.onConflict((oc) => oc.column('dedupe_key').doNothing()).returning('id').executeTakeFirst())?.id;
-          outcome = id === undefined ? 'ignored' : 'created';
-          if (id === undefined) id = await idByKey(plan.dedupeKey!);
-          break;
+          const stored = await insert.onConflict((oc) => oc.column('dedupe_key').doNothing()).returningAll().executeTakeFirst();
+          if (stored) return created(stored);
+          const existing = await db.selectFrom('conversions').selectAll().where('dedupe_key', '=', plan.dedupeKey).executeTakeFirstOrThrow();
+          return { outcome: 'ignored', conversion: conversionFromRow(existing) };
         }
         case 'insert_repeated': {
-          id = (await insert.onConflict((oc) => oc.column('dedupe_key').doNothing()).returning('id').executeTakeFirst())?.id;
-          if (id === undefined) {
-            id = (await db.insertInto('conversions').values({ ...row, dedupe_key: null, duplicate_status: 'repeated' }).returning('id').executeTakeFirstOrThrow()).id;
-          }
-          outcome = 'created';
-          break;
+          const first = await insert.onConflict((oc) => oc.column('dedupe_key').doNothing()).returningAll().executeTakeFirst();
+          return created(first ?? (await db.insertInto('conversions').values({ ...row, dedupe_key: null, duplicate_status: 'repeated' }).returningAll().executeTakeFirstOrThrow()));
         }
         case 'edit':
         case 'increment_payout': {
           const editing = plan.onConflict === 'edit';
-          const result = await insert
+          const stored = await insert
             .onConflict((oc) =>
               oc.column('dedupe_key').doUpdateSet((eb) => ({
                 postback_count: sql<number>`conversions.postback_count + 1`,
@@ -70,14 +62,12 @@ export function createConversionRepository(db: Kysely<Database>): ConversionRepo
                     }),
               })),
             )
-            .returning(['id', 'postback_count'])
+            .returningAll()
             .executeTakeFirstOrThrow();
-          id = result.id;
-          outcome = Number(result.postback_count) === 1 ? 'created' : editing ? 'edited' : 'incremented';
-          break;
+          const outcome: RecordOutcome = Number(stored.postback_count) === 1 ? 'created' : editing ? 'edited' : 'incremented';
+          return { outcome, conversion: conversionFromRow(stored) };
         }
       }
-      return { outcome, conversion: (await byId(Number(id)))! };
     },
 
     get: byId,
@@ -153,9 +143,6 @@ export function createConversionRepository(db: Kysely<Database>): ConversionRepo
     },
   };
 
-  async function idByKey(key: string): Promise<number | undefined> {
-    return (await db.selectFrom('conversions').select('id').where('dedupe_key', '=', key).executeTakeFirst())?.id;
-  }
 }
 
 function conversionToRow(c: NewConversion): Omit<ConversionTable, 'id' | 'dedupe_key' | 'duplicate_status' | 'postback_count' | 'updated_at'> {

@@ -3,6 +3,7 @@ import type { SqlDialect } from '../sql-dialect.js';
 import { entitiesMigration } from './0001-entities.js';
 import { conversionsMigration } from './0002-conversions.js';
 import { outboxMigration } from './0003-outbox.js';
+import { logIndexesMigration } from './0004-log-indexes.js';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
 export function allMigrations(dialect: SqlDialect): Record<string, Migration> {
@@ -10,5 +11,6 @@ export function allMigrations(dialect: SqlDialect): Record<string, Migration> {
     '0001-entities': entitiesMigration(dialect),
     '0002-conversions': conversionsMigration(dialect),
     '0003-outbox': outboxMigration(dialect),
+    '0004-log-indexes': logIndexesMigration(),
   };
 }
