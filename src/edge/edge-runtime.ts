@@ -50,6 +50,7 @@ export async function startEdgeRuntime(options: EdgeRuntimeOptions): Promise<{ d
   uniques.restore(await options.events.recentVisitors(now() - UNIQUE_STATE_HORIZON));
   const caps = new OfferCaps();
   caps.restoreClicks(await options.events.offerClicksHourly());
+  caps.restoreConversions(await options.entities.conversions.offerConversionsHourly());
   const buffer = new ClickBuffer(options.events);
   const metrics = createEdgeMetrics(options.registry);
 

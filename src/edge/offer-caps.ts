@@ -6,7 +6,7 @@ const HOUR = 3_600_000;
  * Counts what offer caps are measured in, in memory, so the hot path checks a cap without a query.
  * Counts are kept per UTC hour; a daily cap sums the hours of the current day in the cap's time zone
  * (exact for whole-hour offsets). Click counts are restored from the event store at start; conversion
- * counts are fed by the conversion path.
+ * counts are restored from the conversions table and then fed by the conversion path.
  */
 export class OfferCaps {
   private readonly hourly = new Map<number, Map<number, number>>();
@@ -16,6 +16,10 @@ export class OfferCaps {
 
   restoreClicks(rows: Iterable<{ offerId: number; hour: number; clicks: number }>): void {
     for (const row of rows) add(this.hourly, this.totals, row.offerId, row.hour, row.clicks);
+  }
+
+  restoreConversions(rows: Iterable<{ offerId: number; hour: number; conversions: number }>): void {
+    for (const row of rows) add(this.conversionHourly, this.conversionTotals, row.offerId, row.hour, row.conversions);
   }
 
   recordClick(offerId: number, at: number): void {

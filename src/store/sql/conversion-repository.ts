@@ -72,6 +72,20 @@ export function createConversionRepository(db: Kysely<Database>): ConversionRepo
 
     get: byId,
 
+    async offerConversionsHourly() {
+      const rows = await db
+        .selectFrom('conversions')
+        .select((eb) => [
+          'offer_id',
+          sql<number>`converted_at - (converted_at % 3600000)`.as('hour'),
+          eb.fn.countAll<number>().as('conversions'),
+        ])
+        .where('offer_id', 'is not', null)
+        .groupBy(['offer_id', sql`converted_at - (converted_at % 3600000)`])
+        .execute();
+      return rows.map((row) => ({ offerId: Number(row.offer_id), hour: Number(row.hour), conversions: Number(row.conversions) }));
+    },
+
     async listByClick(clickId) {
       const rows = await db.selectFrom('conversions').selectAll().where('click_id', '=', clickId).orderBy('converted_at').orderBy('id').execute();
       return rows.map(conversionFromRow);
