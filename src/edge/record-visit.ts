@@ -10,7 +10,7 @@ import type { VisitorDetector } from './detection/visitor-detector.js';
 import { renderClickUrl } from './click-macro-values.js';
 import type { OfferCaps } from './offer-caps.js';
 import { offerEligibility, landerEligibility } from './offer-eligibility.js';
-import { UniqueVisitors, visitorKey } from './unique-visitors.js';
+import { visitorKey, type UniqueVisitors } from './unique-visitors.js';
 
 const HOUR = 3_600_000;
 const SUB_FIELDS = Array.from({ length: 20 }, (_, i) => `sub${i + 1}`);

@@ -4,10 +4,10 @@ import { createBotDetector } from './bot.js';
 import { applyClientHints, clientHintsKey, readClientHints } from './client-hints.js';
 import { clientIp, normalizeIp } from './client-ip.js';
 import { connectionType, type ConnectionType } from './connection-type.js';
-import { openGeoLookup, type GeoLookup, type GeoSource } from './geo.js';
+import { EMPTY_GEO_LOCATION, openGeoLookup, type GeoLookup, type GeoSource } from './geo.js';
 import { createIpList } from './ip-list.js';
 import { LruCache } from './lru-cache.js';
-import { createUserAgentParser, type Device, type DeviceType } from './user-agent.js';
+import { createUserAgentParser, UNKNOWN_DEVICE, type Device, type DeviceType } from './user-agent.js';
 
 /**
  * Everything the edge knows about who clicked: flat and serialisable, strings '' when unknown
@@ -132,18 +132,8 @@ export function createNullVisitorDetector(): VisitorDetector {
     detect({ remoteAddress }: DetectInput): Visitor {
       return {
         ip: normalizeIp(remoteAddress ?? ''),
-        country: '',
-        region: '',
-        city: '',
-        isp: '',
-        asn: 0,
-        deviceType: 'unknown',
-        brand: '',
-        model: '',
-        os: '',
-        osVersion: '',
-        browser: '',
-        browserVersion: '',
+        ...EMPTY_GEO_LOCATION,
+        ...UNKNOWN_DEVICE,
         language: '',
         connectionType: 'unknown',
         isBot: false,
