@@ -2,6 +2,7 @@ import type { BenchOptions, BenchPart } from './lib/bench-part.js';
 import { startBareServer, type ChildServer } from './lib/child-server.js';
 import { describeFailures, type LoadRequest, type LoadResult } from './lib/load.js';
 import { peakLoad } from './lib/peak-load.js';
+import { profileUnderLoad } from './lib/profile-under-load.js';
 import { formatNumber, median, printFigures, printTable } from './lib/report.js';
 import { clickRequests, createCampaign } from './redirect.js';
 import { startWaypost, type WaypostServer } from './lib/waypost-server.js';
@@ -18,8 +19,9 @@ const TARGET_RATIO = 0.3;
 export const postbackBench: BenchPart = {
   name: 'postback',
   summary: 'valid conversion postbacks vs a bare node:http 200',
-  timeoutSeconds: (options) => Math.ceil(90 + options.rounds * 2 * (WARMUP_SECONDS + options.seconds + 2)),
-  run: comparePostbacks,
+  timeoutSeconds: (options) =>
+    Math.ceil(90 + (options.cpuProfile ? WARMUP_SECONDS + options.seconds + 30 : options.rounds * 2 * (WARMUP_SECONDS + options.seconds + 2))),
+  run: (options) => (options.cpuProfile ? profilePostbacks(options) : comparePostbacks(options)),
 };
 
 
@@ -50,8 +52,8 @@ async function waitForCampaign(server: WaypostServer, path: string): Promise<voi
   }
 }
 
-async function comparePostbacks(options: BenchOptions): Promise<void> {
-  const [bare, waypost] = await Promise.all([startBareServer('ok'), startWaypost()]);
+/** A campaign, its clicks, and one postback per click, checked to be accepted. */
+async function preparePostbacks(waypost: WaypostServer): Promise<LoadRequest[]> {
   const campaign = await createCampaign(waypost);
   await waitForCampaign(waypost, clickRequests(campaign.key, 1)[0]!.path);
   const clickIds = await makeClicks(waypost, campaign.key);
@@ -61,6 +63,23 @@ async function comparePostbacks(options: BenchOptions): Promise<void> {
   const checkBody = await check.text();
   if (check.status !== 200 || !checkBody.startsWith('accepted')) throw new Error(`a postback answered ${check.status}: ${checkBody}`);
   process.stdout.write(`  ${clickIds.length} clicks made; postbacks like ${requests[0]!.path} answer "${checkBody.trim()}"\n`);
+  return requests;
+}
+
+/** `--cpu-prof`: Waypost alone under full postback load in the V8 profiler, then where its CPU time went. */
+async function profilePostbacks(options: BenchOptions): Promise<void> {
+  await profileUnderLoad({
+    label: 'postback',
+    prepare: async (server) => ({ requests: await preparePostbacks(server), expectedStatus: 200 }),
+    warmupSeconds: WARMUP_SECONDS,
+    seconds: options.seconds,
+    connections: options.connections,
+  });
+}
+
+async function comparePostbacks(options: BenchOptions): Promise<void> {
+  const [bare, waypost] = await Promise.all([startBareServer('ok'), startWaypost()]);
+  const requests = await preparePostbacks(waypost);
 
   const run = async (server: ChildServer, seconds: number): Promise<LoadResult> =>
     peakLoad({ url: server.url, requests, connections: options.connections, seconds, expectedStatus: 200 });

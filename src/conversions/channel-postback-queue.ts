@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Campaign } from '../domain/campaign.js';
-import { decideChannelPostback, type ChannelPostbackDecision } from '../domain/channel-postback.js';
+import { decideChannelPostback, type ChannelPostbackDecision, type ChannelPostbackInput } from '../domain/channel-postback.js';
 import type { ConversionType } from '../domain/conversion-type.js';
 import type { Conversion } from '../domain/conversion.js';
 import type { TrafficChannel } from '../domain/traffic-channel.js';
-import type { EntityStore, OutboxEntry } from '../store/entity-store.js';
+import type { EntityStore, NewOutboxEntry, OutboxEntry } from '../store/entity-store.js';
 
 /**
  * After a conversion is created or edited: decide whether the traffic channel hears about it and put
@@ -20,9 +20,28 @@ export async function queueChannelPostback(
   const decision = decideChannelPostback(input);
   if (decision.outcome === 'not_sent') return { outcome: 'not_sent', reason: decision.reason };
 
+  const blocked = decision.outcome === 'blocked';
+  const { entry, created } = await store.outbox.enqueue(outboxEntry(input, decision, Date.now()));
+  if (!created) {
+    if (entry.state === 'blocked') return { outcome: 'blocked', reason: `${entry.lastError ?? decision.outcome} (outgoing postback ${entry.id})` };
+    return { outcome: 'not_sent', reason: `already ${describeState(entry)} for this conversion with the same values (outgoing postback ${entry.id})` };
+  }
+  return blocked ? { outcome: 'blocked', reason: decision.reason } : { outcome: 'queued', reason: `queued as outgoing postback ${entry.id}` };
+}
+
+/**
+ * The outbox row of a conversion's channel postback, or undefined when the channel is not to hear
+ * about it; pure, so a postback's transaction can add the row to its own writes.
+ */
+export function channelPostbackEntry(input: ChannelPostbackInput, now: number): NewOutboxEntry | undefined {
+  const decision = decideChannelPostback(input);
+  return decision.outcome === 'not_sent' ? undefined : outboxEntry(input, decision, now);
+}
+
+function outboxEntry(input: ChannelPostbackInput, decision: Exclude<ChannelPostbackDecision, { outcome: 'not_sent' }>, now: number): NewOutboxEntry {
   const { conversion } = input;
   const blocked = decision.outcome === 'blocked';
-  const { entry, created } = await store.outbox.enqueue({
+  return {
     kind: 'channel_postback',
     conversionId: conversion.id,
     campaignId: conversion.campaignId,
@@ -31,13 +50,8 @@ export async function queueChannelPostback(
     state: blocked ? 'blocked' : 'pending',
     lastError: blocked ? decision.reason : null,
     dedupeKey: channelPostbackDedupeKey(conversion.id, decision),
-    now: Date.now(),
-  });
-  if (!created) {
-    if (entry.state === 'blocked') return { outcome: 'blocked', reason: `${entry.lastError ?? decision.outcome} (outgoing postback ${entry.id})` };
-    return { outcome: 'not_sent', reason: `already ${describeState(entry)} for this conversion with the same values (outgoing postback ${entry.id})` };
-  }
-  return blocked ? { outcome: 'blocked', reason: decision.reason } : { outcome: 'queued', reason: `queued as outgoing postback ${entry.id}` };
+    now,
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { Conversion, ConversionOrigin } from '../domain/conversion.js';
+import type { Conversion, ConversionOrigin, NewConversion } from '../domain/conversion.js';
 import { CONVERSION_STATUSES, type ConversionStatus } from '../domain/conversion-status.js';
-import { effectiveDuplicateMode, planDuplicateHandling, type RecordOutcome } from '../domain/duplicate-resolution.js';
+import { effectiveDuplicateMode, planDuplicateHandling, type DuplicatePlan, type RecordOutcome } from '../domain/duplicate-resolution.js';
 import { parseMoney } from '../domain/money.js';
 import type { OfferSource } from '../domain/offer-source.js';
 import { contactParamNames, extractPersonalData } from '../domain/personal-data.js';
@@ -10,9 +10,10 @@ import { normalizeClickId } from '../domain/click-id.js';
 import type { ConfigurationSnapshot } from '../edge/configuration-snapshot.js';
 import { createIpList, type IpList } from '../edge/detection/ip-list.js';
 import type { OfferCaps } from '../edge/offer-caps.js';
-import type { EntityStore, PostbackOutcome } from '../store/entity-store.js';
+import type { EntityStore, NewOutboxEntry, PostbackOutcome, PostbackSettlement, RecordedConversion } from '../store/entity-store.js';
 import type { EventStore } from '../store/event-store.js';
 import type { CurrencyConverter } from './currency-rates.js';
+import { channelPostbackEntry } from './channel-postback-queue.js';
 import { maskedQuery } from './masked-query.js';
 
 export interface ConversionDeps {
@@ -21,7 +22,10 @@ export interface ConversionDeps {
   snapshot(): ConfigurationSnapshot;
   currency: CurrencyConverter;
   caps: OfferCaps;
-  /** Called for a created or edited conversion: the channel postback. */
+  /**
+   * Called when the admin API edits a conversion: the channel postback. A postback queues its channel
+   * postback itself, in the transaction that records the conversion.
+   */
   onConversion?(conversion: Conversion, outcome: RecordOutcome): Promise<void>;
   now(): number;
 }
@@ -52,40 +56,58 @@ export interface PostbackResult {
 
 class Rejection extends Error {}
 
+/** A postback ready to commit: the conversion, its duplicate plan, and how to settle what the insert did. */
+interface Attributed {
+  values: NewConversion;
+  plan: DuplicatePlan;
+  settle(recorded: RecordedConversion): PostbackSettlement;
+}
+
 /**
  * A postback (or pixel) from arrival to record: read the parameters and their aliases, find the click,
  * check the offer source's token and IP allowlist, resolve type, status, payout and currency, apply
- * the duplicate mode, store, and log the outcome with a reason a person can act on.
+ * the duplicate mode, and log the outcome with a reason a person can act on. The conversion, the
+ * traffic channel's postback and the log row are one commit, shared with the postbacks that arrive
+ * together; the answer waits for it.
  */
 export async function recordPostback(deps: ConversionDeps, input: PostbackInput): Promise<PostbackResult> {
   const receivedAt = deps.now();
   let source: OfferSource | undefined;
   let clickId: string | null = null;
-  let result: PostbackResult;
-  try {
-    result = await attribute();
-  } catch (error) {
-    if (!(error instanceof Rejection)) throw error;
-    result = { httpStatus: clickId === null && !rawClickId() ? 400 : 200, outcome: 'rejected', reason: error.message };
-  }
-  await deps.store.postbackLog.append({
+  const logRow = () => ({
     receivedAt,
     method: input.method,
     sourceIp: input.sourceIp,
     query: maskedQuery(input.params, contactParamNames(source)),
-    outcome: result.outcome,
-    reason: result.reason,
     clickId,
     offerSourceId: source?.id ?? null,
-    conversionId: result.conversion?.id ?? null,
   });
-  return result;
+
+  let attributed: Attributed;
+  try {
+    attributed = await attribute();
+  } catch (error) {
+    if (!(error instanceof Rejection)) throw error;
+    await deps.store.commitPostback({ log: { ...logRow(), outcome: 'rejected', reason: error.message, conversionId: null } });
+    return { httpStatus: clickId === null && !rawClickId() ? 400 : 200, outcome: 'rejected', reason: error.message };
+  }
+
+  const { values, plan, settle } = attributed;
+  const { recorded, settlement } = await deps.store.commitPostback({ log: logRow(), conversion: { values, plan, settle } });
+  if (!recorded || !settlement) throw new Error('the store answered a conversion commit without the conversion');
+  const { outcome, conversion } = recorded;
+  if (outcome === 'ignored') {
+    if (settlement.statusChange) return { httpStatus: 200, outcome: settlement.outcome, reason: settlement.reason, conversion, change: 'status_changed' };
+    return { httpStatus: 200, outcome: settlement.outcome, reason: settlement.reason, conversion };
+  }
+  if (outcome === 'created' && values.offerId !== null) deps.caps.recordConversion(values.offerId, receivedAt);
+  return { httpStatus: 200, outcome: settlement.outcome, reason: settlement.reason, conversion, change: outcome };
 
   function rawClickId(): string | undefined {
     return readPostbackValues(input.params).clickid ?? input.cookieClickId;
   }
 
-  async function attribute(): Promise<PostbackResult> {
+  async function attribute(): Promise<Attributed> {
     const values = readPostbackValues(input.params);
     const unreplaced = findUnreplacedMacro(input.params, ALL_POSTBACK_NAMES);
     const given = values.clickid ?? input.cookieClickId;
@@ -94,7 +116,7 @@ export async function recordPostback(deps: ConversionDeps, input: PostbackInput)
     clickId = normalizeClickId(given);
     if (!clickId) throw new Rejection(`unknown click id "${given.slice(0, 64)}" (not a Waypost click id)`);
 
-    const click = await deps.events.findClick(clickId);
+    const click = await deps.events.findClickForConversion(clickId);
     if (!click) throw new Rejection(`unknown click id ${clickId}`);
 
     const snapshot = deps.snapshot();
@@ -126,64 +148,75 @@ export async function recordPostback(deps: ConversionDeps, input: PostbackInput)
     const contact = contactParamNames(source);
     const kept = Object.fromEntries(Object.entries(input.params).filter(([name]) => !contact.has(name) && name !== 'token').slice(0, 50));
 
-    const { outcome, conversion } = await deps.store.conversions.record(
-      {
-        clickId,
-        convertedAt: receivedAt,
-        clickAt: click.createdAt,
-        type,
-        status,
-        payout,
-        originalPayout,
-        originalCurrency: currency,
-        eventId,
-        origin: input.origin,
-        campaignId: click.campaignId,
-        trafficChannelId: click.trafficChannelId,
-        offerSourceId: source?.id ?? null,
-        offerId,
-        landerId: click.landerId,
-        ruleIndex: click.ruleIndex,
-        pathIndex: click.pathIndex,
-        refId: click.refId,
-        subs: click.subs,
-        country: click.country,
-        region: click.region,
-        city: click.city,
-        isp: click.isp,
-        deviceType: click.deviceType,
-        os: click.os,
-        browser: click.browser,
-        isBot: click.isBot,
-        params: kept,
-        personalData,
-      },
-      plan,
-    );
+    const conversion: NewConversion = {
+      clickId,
+      convertedAt: receivedAt,
+      clickAt: click.createdAt,
+      type,
+      status,
+      payout,
+      originalPayout,
+      originalCurrency: currency,
+      eventId,
+      origin: input.origin,
+      campaignId: click.campaignId,
+      trafficChannelId: click.trafficChannelId,
+      offerSourceId: source?.id ?? null,
+      offerId,
+      landerId: click.landerId,
+      ruleIndex: click.ruleIndex,
+      pathIndex: click.pathIndex,
+      refId: click.refId,
+      subs: click.subs,
+      country: click.country,
+      region: click.region,
+      city: click.city,
+      isp: click.isp,
+      deviceType: click.deviceType,
+      os: click.os,
+      browser: click.browser,
+      isBot: click.isBot,
+      params: kept,
+      personalData,
+    };
 
-    const modeName = mode ?? 'none';
-    if (outcome === 'ignored') {
-      // A later postback may still move the status on (pending → approved), whatever the mode.
-      if (values.status !== undefined && conversion.status !== status) {
-        const updated = await deps.store.conversions.update(conversion.id, { status });
-        // The channel hears about the new status too (pending → approved is the common case).
-        if (updated) await deps.onConversion?.(updated, 'edited');
-        return { httpStatus: 200, outcome: 'accepted', reason: `status changed from ${conversion.status} to ${status}`, conversion: updated, change: 'status_changed' };
+    // Runs inside the store's transaction, once the insert has met (or not) an existing conversion.
+    const settle = ({ outcome, conversion: stored }: RecordedConversion): PostbackSettlement => {
+      if (outcome === 'ignored') {
+        // A later postback may still move the status on (pending → approved), whatever the mode;
+        // the channel hears about the new status too.
+        if (values.status !== undefined && stored.status !== status) {
+          const at = deps.now();
+          return {
+            outcome: 'accepted',
+            reason: `status changed from ${stored.status} to ${status}`,
+            statusChange: { status, at },
+            channelPostback: channelPostbackFor({ ...stored, status, updatedAt: at }),
+          };
+        }
+        const why = mode === 'ignore_by_event_id' ? `event id ${eventId} already recorded` : `mode ${mode ?? 'none'}`;
+        return { outcome: 'duplicate', reason: `duplicate ignored (${why})` };
       }
-      const why = mode === 'ignore_by_event_id' ? `event id ${eventId} already recorded` : `mode ${modeName}`;
-      return { httpStatus: 200, outcome: 'duplicate', reason: `duplicate ignored (${why})`, conversion };
-    }
-    if (outcome === 'created' && offerId !== null) deps.caps.recordConversion(offerId, receivedAt);
-    if (outcome === 'created' || outcome === 'edited') await deps.onConversion?.(conversion, outcome);
-    const reason =
-      outcome === 'created'
-        ? conversion.duplicateStatus === 'repeated'
-          ? 'conversion created (repeated)'
-          : 'conversion created'
-        : outcome === 'edited'
-          ? 'duplicate applied to the original conversion (mode edit)'
-          : 'payout added to the original conversion (mode increment_payout)';
-    return { httpStatus: 200, outcome: 'accepted', reason, conversion, change: outcome };
+      const reason =
+        outcome === 'created'
+          ? stored.duplicateStatus === 'repeated'
+            ? 'conversion created (repeated)'
+            : 'conversion created'
+          : outcome === 'edited'
+            ? 'duplicate applied to the original conversion (mode edit)'
+            : 'payout added to the original conversion (mode increment_payout)';
+      return { outcome: 'accepted', reason, channelPostback: outcome === 'incremented' ? undefined : channelPostbackFor(stored) };
+    };
+    return { values: conversion, plan, settle };
+  }
+
+  /** The traffic channel's postback for a conversion, from the configuration the edge serves. */
+  function channelPostbackFor(conversion: Conversion): NewOutboxEntry | undefined {
+    const snapshot = deps.snapshot();
+    const entry = snapshot.campaignById(conversion.campaignId);
+    if (!entry) return undefined;
+    const conversionType = conversion.type === null ? undefined : snapshot.conversionTypes.get(conversion.type);
+    return channelPostbackEntry({ conversion, campaign: entry.campaign, channel: entry.channel, conversionType, accountCurrency: deps.currency.accountCurrency }, Date.now());
   }
 
   function checkSecurity(offerSource: OfferSource | undefined, token: string | undefined): void {

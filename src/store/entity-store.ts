@@ -69,6 +69,10 @@ export interface ConversionRepository {
   offerConversionsHourly(): Promise<{ offerId: number; hour: number; conversions: number }[]>;
   /** Empties the personal data of conversions made before `before` (unix ms); returns how many changed. */
   clearPersonalData(before: number): Promise<number>;
+  /** Conversions with an id above `id`, by id, at most `limit`: new ones, for the report fact copy. */
+  listAfterId(id: number, limit: number): Promise<Conversion[]>;
+  /** Conversions whose (updatedAt, id) comes after `after`, in that order, at most `limit`: changes, for the report fact copy. */
+  listChangedSince(after: { updatedAt: number; id: number }, limit: number): Promise<Conversion[]>;
   /** The conversion log: newest first (by conversion time, then id), at most `page.limit`. */
   list(filter: ConversionFilter, page: { limit: number; after?: { convertedAt: number; id: number } | undefined }): Promise<Conversion[]>;
 }
@@ -215,6 +219,48 @@ export interface OutboxRepository {
   requeue(id: number, now: number, changes?: { url: string; dedupeKey: string | null }): Promise<OutboxEntry | undefined>;
 }
 
+/**
+ * Everything one inbound postback writes, committed together: the conversion under its duplicate
+ * plan, what that leads to (a status change, the traffic channel's postback) and the log row. Either
+ * all of it is stored or none, so an accepted conversion never misses its channel postback.
+ */
+export type PostbackCommit =
+  /** A postback rejected before it became a conversion: only its log row. */
+  | { log: PostbackLogEntry; conversion?: undefined }
+  | {
+      /** The log row but for what `settle` decides: outcome, reason, and the conversion's id. */
+      log: Omit<PostbackLogEntry, 'outcome' | 'reason' | 'conversionId'>;
+      conversion: {
+        values: NewConversion;
+        plan: DuplicatePlan;
+        /**
+         * Turns what the insert did into the rest of the commit. It runs inside the transaction, so it
+         * is synchronous and pure: no I/O, no awaiting.
+         */
+        settle(recorded: RecordedConversion): PostbackSettlement;
+      };
+    };
+
+export interface RecordedConversion {
+  outcome: RecordOutcome;
+  conversion: Conversion;
+}
+
+export interface PostbackSettlement {
+  outcome: PostbackOutcome;
+  reason: string;
+  /** A duplicate the mode ignores may still move its conversion's status on (pending → approved). */
+  statusChange?: { status: ConversionStatus; at: number };
+  /** The traffic channel's postback about the conversion as it stands after the status change. */
+  channelPostback?: NewOutboxEntry;
+}
+
+export interface CommittedPostback {
+  /** The conversion as committed (status change included); absent when only the log row was written. */
+  recorded?: RecordedConversion;
+  settlement?: PostbackSettlement;
+}
+
 export interface EntityStore {
   trafficChannels: EntityRepository<TrafficChannelInput, TrafficChannel>;
   offerSources: EntityRepository<OfferSourceInput, OfferSource>;
@@ -227,6 +273,12 @@ export interface EntityStore {
   postbackLog: PostbackLogRepository;
   currencyRates: CurrencyRateRepository;
   outbox: OutboxRepository;
+  /**
+   * Stores one postback's commit in a transaction shared with the postbacks that arrive in the same
+   * turn of the event loop (group commit); resolves only once that transaction has committed. A
+   * postback that fails alone (a broken row) fails only itself.
+   */
+  commitPostback(commit: PostbackCommit): Promise<CommittedPostback>;
   /** Applies pending migrations; returns the names it applied (none when up to date). */
   migrate(): Promise<string[]>;
   /** Resolves when the database answers a trivial query. */

@@ -133,6 +133,26 @@ export function createConversionRepository(db: Kysely<Database>): ConversionRepo
       }
     },
 
+    async listAfterId(id, limit) {
+      const rows = await db.selectFrom('conversions').selectAll().where('id', '>', id).orderBy('id').limit(limit).execute();
+      return rows.map(conversionFromRow);
+    },
+
+    async listChangedSince(after, limit) {
+      // Keyset order over conversions_updated: equal times are told apart by id, so none is skipped.
+      // A row-value comparison, which the index seeks to; SQLite scanned the index from its start for
+      // the equivalent `a > x or (a = x and b > y)`, so each page cost more than the one before.
+      const rows = await db
+        .selectFrom('conversions')
+        .selectAll()
+        .where((eb) => eb(eb.refTuple('updated_at', 'id'), '>', eb.tuple(after.updatedAt, after.id)))
+        .orderBy('updated_at')
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      return rows.map(conversionFromRow);
+    },
+
     async list(filter, page) {
       // (converted_at, id) is what conversions_time and conversions_campaign_time hold (the id rides
       // along in every index), so the order and the cursor need no sort over the whole range.

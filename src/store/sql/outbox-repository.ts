@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
-import { UniqueViolationError, type OutboxAttempt, type OutboxEntry, type OutboxKind, type OutboxRepository, type OutboxState } from '../entity-store.js';
+import { UniqueViolationError, type NewOutboxEntry, type OutboxAttempt, type OutboxEntry, type OutboxKind, type OutboxRepository, type OutboxState } from '../entity-store.js';
 import type { Database, OutboxAttemptTable, OutboxTable } from './database.js';
 
 /**
@@ -18,21 +18,7 @@ export function createOutboxRepository(db: Kysely<Database>): OutboxRepository {
     async enqueue(entry) {
       const row = await db
         .insertInto('outbox')
-        .values({
-          kind: entry.kind,
-          conversion_id: entry.conversionId,
-          campaign_id: entry.campaignId,
-          traffic_channel_id: entry.trafficChannelId,
-          url: entry.url,
-          state: entry.state,
-          attempts: 0,
-          next_attempt_at: entry.state === 'pending' ? entry.now : null,
-          last_error: entry.lastError,
-          claim_token: null,
-          dedupe_key: entry.dedupeKey,
-          created_at: entry.now,
-          updated_at: entry.now,
-        })
+        .values(outboxRow(entry))
         .onConflict((oc) => oc.column('dedupe_key').doNothing())
         .returningAll()
         .executeTakeFirst();
@@ -134,6 +120,25 @@ export function createOutboxRepository(db: Kysely<Database>): OutboxRepository {
         .executeTakeFirst();
       return Number(result.numUpdatedRows) ? byId(id, now) : undefined;
     },
+  };
+}
+
+/** A new outbox row's columns; the postback commit inserts the same row with its own statement. */
+export function outboxRow(entry: NewOutboxEntry): Omit<OutboxTable, 'id'> {
+  return {
+    kind: entry.kind,
+    conversion_id: entry.conversionId,
+    campaign_id: entry.campaignId,
+    traffic_channel_id: entry.trafficChannelId,
+    url: entry.url,
+    state: entry.state,
+    attempts: 0,
+    next_attempt_at: entry.state === 'pending' ? entry.now : null,
+    last_error: entry.lastError,
+    claim_token: null,
+    dedupe_key: entry.dedupeKey,
+    created_at: entry.now,
+    updated_at: entry.now,
   };
 }
 

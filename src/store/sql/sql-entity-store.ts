@@ -1,10 +1,11 @@
 import { Migrator, sql, type Kysely, type MigrationProvider } from 'kysely';
 import type { ApiKey } from '../../domain/api-key.js';
-import type { CampaignRepository, EntityStore } from '../entity-store.js';
+import type { CampaignRepository, CommittedPostback, EntityStore, PostbackCommit } from '../entity-store.js';
 import type { Database } from './database.js';
 import { createConversionRepository } from './conversion-repository.js';
 import { createCurrencyRateRepository } from './currency-rate-repository.js';
 import { createEntityRepository } from './entity-repository.js';
+import { GroupCommit } from './group-commit.js';
 import { createPostbackLogRepository } from './postback-log-repository.js';
 import { createOutboxRepository } from './outbox-repository.js';
 import { allMigrations } from './migrations/index.js';
@@ -16,12 +17,24 @@ import { offerSourcesTable } from './tables/offer-sources.js';
 import { offersTable } from './tables/offers.js';
 import { trafficChannelsTable } from './tables/traffic-channels.js';
 
+/** What an adapter supplies besides its Kysely database and dialect. */
+export interface SqlAdapterParts {
+  close(): Promise<void>;
+  /**
+   * Commits postbacks in one transaction (the statements of postback-commit-sql.ts), answering each
+   * one; a postback that fails alone must fail only itself.
+   */
+  commitPostbacks(commits: PostbackCommit[]): Promise<PromiseSettledResult<CommittedPostback>[]>;
+}
+
 /** The EntityStore over any Kysely database; the dialect supplies the few pieces that differ. */
-export function createSqlEntityStore(db: Kysely<Database>, dialect: SqlDialect, close: () => Promise<void>): EntityStore {
+export function createSqlEntityStore(db: Kysely<Database>, dialect: SqlDialect, adapter: SqlAdapterParts): EntityStore {
   const anyDb = db as Kysely<any>;
   const bumpConfigurationVersion = async (trx: Kysely<any>) => {
     await trx.updateTable('configuration_version').set({ version: sql`version + 1` }).where('id', '=', 1).execute();
   };
+
+  const postbackCommits = new GroupCommit(adapter.commitPostbacks);
 
   const provider: MigrationProvider = { getMigrations: async () => allMigrations(dialect) };
   const migrator = new Migrator({ db, provider, migrationTableName: 'waypost_migrations', migrationLockTableName: 'waypost_migrations_lock' });
@@ -38,6 +51,7 @@ export function createSqlEntityStore(db: Kysely<Database>, dialect: SqlDialect, 
     postbackLog: createPostbackLogRepository(db),
     currencyRates: createCurrencyRateRepository(db),
     outbox: createOutboxRepository(db),
+    commitPostback: (commit) => postbackCommits.submit(commit),
 
     apiKeys: {
       async create(key) {
@@ -80,7 +94,7 @@ export function createSqlEntityStore(db: Kysely<Database>, dialect: SqlDialect, 
       return Number(row?.version ?? 0);
     },
 
-    close,
+    close: () => adapter.close(),
   };
 
   function apiKeyFromRow(row: Database['api_keys'] extends infer T ? { [K in keyof T]: any } : never): ApiKey {

@@ -4,6 +4,8 @@ import { entitiesMigration } from './0001-entities.js';
 import { conversionsMigration } from './0002-conversions.js';
 import { outboxMigration } from './0003-outbox.js';
 import { logIndexesMigration } from './0004-log-indexes.js';
+import { conversionChangesMigration } from './0005-conversion-changes.js';
+import { postbackLogByConversionMigration } from './0006-postback-log-by-conversion.js';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
 export function allMigrations(dialect: SqlDialect): Record<string, Migration> {
@@ -12,5 +14,7 @@ export function allMigrations(dialect: SqlDialect): Record<string, Migration> {
     '0002-conversions': conversionsMigration(dialect),
     '0003-outbox': outboxMigration(dialect),
     '0004-log-indexes': logIndexesMigration(),
+    '0005-conversion-changes': conversionChangesMigration(),
+    '0006-postback-log-by-conversion': postbackLogByConversionMigration(),
   };
 }
