@@ -42,6 +42,8 @@ export const configSchema = z
       .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')
       .default('USD'),
     WAYPOST_PERSONAL_DATA_RETENTION_DAYS: z.coerce.number().int('must be a whole number of days').min(1, 'must be at least 1 day').max(3650).default(90),
+    // Late postbacks, lander clicks and the click log need the raw click, so the floor is a week.
+    WAYPOST_CLICK_RETENTION_DAYS: z.coerce.number().int('must be a whole number of days').min(7, 'must be at least 7 days').max(3650).default(180),
   })
   .superRefine((env, ctx) => {
     if (env.WAYPOST_ENTITY_DB === 'postgres') {
@@ -70,6 +72,8 @@ export interface Config {
   };
   /** Personal data on conversions older than this many days is deleted by the worker. */
   personalDataRetentionDays: number;
+  /** Raw clicks older than this many days are deleted by the worker; reports keep them as rollups. */
+  clickRetentionDays: number;
   edge: {
     /** Proxies (IPs or CIDR ranges) whose X-Forwarded-For names the real client. */
     trustedProxies: string[];
@@ -112,6 +116,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     accountCurrency: c.WAYPOST_ACCOUNT_CURRENCY,
     outbound: { allowHosts: c.WAYPOST_OUTBOUND_ALLOW_HOSTS },
     personalDataRetentionDays: c.WAYPOST_PERSONAL_DATA_RETENTION_DAYS,
+    clickRetentionDays: c.WAYPOST_CLICK_RETENTION_DAYS,
     edge: {
       trustedProxies: c.WAYPOST_TRUSTED_PROXIES,
       geoCityDb: c.WAYPOST_GEO_CITY_DB,

@@ -41,7 +41,7 @@ export async function start(env: Record<string, string | undefined>, options: { 
       })
     : undefined;
   const app = await buildServer(config, { store, logger, metrics, edge: edge?.deps });
-  const worker = config.roles.includes('worker') ? startWorker({ store, logger, personalDataRetentionDays: config.personalDataRetentionDays, config }) : undefined;
+  const worker = config.roles.includes('worker') ? startWorker({ store, logger, personalDataRetentionDays: config.personalDataRetentionDays, events, clickRetentionDays: config.clickRetentionDays, config }) : undefined;
   await app.listen({ port: config.port, host: config.host });
   logger.info({ roles: config.roles, baseUrl: config.baseUrl }, 'Waypost is running');
 

@@ -1,5 +1,6 @@
 import type { Click, ClickOutcome } from '../domain/click.js';
 import type { Micros } from '../domain/money.js';
+import type { ConversionFact, ConversionFactsWatermark, FactQuery, FactRow, ReportEntities } from './report-facts.js';
 
 /**
  * The EventStore port: clicks and the facts reports are built from. SQLite in embedded mode,
@@ -11,6 +12,8 @@ export interface EventStore {
   /** Records the lander's call-to-action on its click; false when the click is unknown. */
   recordLanderClick(clickId: string, offerId: number, at: number): Promise<boolean>;
   findClick(clickId: string): Promise<Click | undefined>;
+  /** The click as a conversion needs it (attribution and the dimensions copied onto it); the postback's lookup. */
+  findClickForConversion(clickId: string): Promise<ConversionClick | undefined>;
   /** Visitors seen per campaign since `since`, to restore unique-click state after a restart. */
   recentVisitors(since: number): Promise<{ campaignId: number; visitorKey: string; lastSeen: number }[]>;
   /** Clicks sent to each offer per UTC hour (start, unix ms), for click caps. */
@@ -24,11 +27,36 @@ export interface EventStore {
   setClickCost(selection: ClickCostSelection, total: Micros): Promise<{ clicks: number; previousCost: Micros }>;
   /** The click log: clicks matching `filter`, newest first (by time, then click id), at most `page.limit`. */
   listClicks(filter: ClickFilter, page: ClickPage): Promise<Click[]>;
+  /** Base measures of a report, grouped and filtered (src/store/report-facts.ts). */
+  reportFacts(query: FactQuery): Promise<FactRow[]>;
+  /** The last conversion change copied by `writeConversionFacts`; null before the first copy. */
+  conversionFactsWatermark(): Promise<ConversionFactsWatermark | null>;
+  /** Upserts conversion facts by conversion id and moves the watermark to `watermark`, in one transaction. */
+  writeConversionFacts(facts: readonly ConversionFact[], watermark: ConversionFactsWatermark): Promise<void>;
+  /** Replaces the offer → offer source and campaign → traffic channel maps reports group by. */
+  writeReportEntities(entities: ReportEntities): Promise<void>;
+  /**
+   * Brings the adapter's pre-aggregates up to date with the clicks written and changed (cost, lander
+   * click) since the last call; adapters without any do nothing. Not concurrent with itself.
+   */
+  refreshRollups(): Promise<void>;
+  /**
+   * Deletes raw clicks made before `before` whose hours are rolled up, keeping every report's numbers
+   * over them (they are answered from full-dimension rollups). Returns how many clicks were deleted.
+   */
+  deleteClicksBefore(before: number): Promise<number>;
   /** Applies pending migrations; returns the names it applied. */
   migrate(): Promise<string[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** What a conversion takes from its click: far fewer columns than the click log shows. */
+export type ConversionClick = Pick<
+  Click,
+  | 'createdAt' | 'campaignId' | 'trafficChannelId' | 'ruleIndex' | 'pathIndex' | 'landerId' | 'offerId' | 'landerClickOfferId' | 'refId'
+  | 'subs' | 'country' | 'region' | 'city' | 'isp' | 'deviceType' | 'os' | 'browser' | 'isBot'
+>;
 
 export interface EventBatch {
   clicks: readonly Click[];

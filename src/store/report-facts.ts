@@ -53,3 +53,55 @@ export interface ConversionMeasure {
   count: number;
   revenue: Micros;
 }
+
+/**
+ * A conversion as reports need it, copied from the entity store into the event store (the copy the
+ * cluster mode makes into ClickHouse). Dimensions the conversion does not carry (brand, model, OS and
+ * browser versions, language, connection type, referrer domain) are taken from its click while the
+ * click is still stored.
+ */
+export interface ConversionFact {
+  id: number;
+  clickId: string;
+  /** Unix ms: the click's time and the conversion's own, the two time bases of a report. */
+  clickAt: number;
+  convertedAt: number;
+  updatedAt: number;
+  type: string | null;
+  status: ConversionStatus;
+  payout: Micros;
+  campaignId: number;
+  trafficChannelId: number;
+  offerSourceId: number | null;
+  offerId: number | null;
+  landerId: number | null;
+  ruleIndex: number;
+  pathIndex: number;
+  refId: string;
+  subs: string[];
+  country: string;
+  region: string;
+  city: string;
+  isp: string;
+  deviceType: string;
+  os: string;
+  browser: string;
+}
+
+/** Where the copy of conversions stands. */
+export interface ConversionFactsWatermark {
+  /** The last change copied, in (updatedAt, id) order: ties of updatedAt are told apart by id. */
+  updatedAt: number;
+  id: number;
+  /** The highest conversion id copied: new conversions are found by id whatever their updatedAt. */
+  maxId: number;
+}
+
+/**
+ * Entity facts clicks do not carry, which reports group by: each offer's offer source (a click knows
+ * its offer) and each campaign's traffic channel (impressions know only their campaign).
+ */
+export interface ReportEntities {
+  offers: readonly { id: number; offerSourceId: number }[];
+  campaigns: readonly { id: number; trafficChannelId: number }[];
+}

@@ -8,10 +8,14 @@ export interface Schedule {
   job: string;
   /** Runs too often to log each one; only failures (and the job's own lines) are logged. */
   quiet?: boolean;
+  /** Needs the event store: runs only in a process that has it open. */
+  events?: boolean;
 }
 
 export const SCHEDULES: readonly Schedule[] = [
   { name: 'store maintenance', pattern: '0 17 * * * *', job: 'store-maintenance' },
   { name: 'personal data retention', pattern: '0 41 3 * * *', job: 'personal-data-retention' },
   { name: 'outgoing postbacks', pattern: '* * * * * *', job: 'send-outbox', quiet: true },
+  { name: 'report facts refresh', pattern: '*/30 * * * * *', job: 'refresh-report-facts', quiet: true, events: true },
+  { name: 'click retention', pattern: '0 23 4 * * *', job: 'click-retention', events: true },
 ];

@@ -2,6 +2,9 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { createOutboundUrlGuard } from '../security/outbound-url-guard.js';
 import type { EntityStore } from '../store/entity-store.js';
+import type { EventStore } from '../store/event-store.js';
+import { runClickRetention } from './jobs/click-retention.js';
+import { runReportFactsRefresh } from './jobs/refresh-report-facts.js';
 import { sendDueOutbox, type OutboxSenderOptions } from './jobs/send-outbox.js';
 import { runStoreMaintenance } from './jobs/store-maintenance.js';
 import { runPersonalDataRetention } from './jobs/personal-data-retention.js';
@@ -13,12 +16,17 @@ export function startWorker({
   store,
   logger,
   personalDataRetentionDays = 90,
+  events,
+  clickRetentionDays = 180,
   config,
   outbox,
 }: {
   store: EntityStore;
   logger: Logger;
   personalDataRetentionDays?: number;
+  /** Without it (a worker with no event store open) the event store's jobs do not run here. */
+  events?: EventStore | undefined;
+  clickRetentionDays?: number;
   /** For WAYPOST_OUTBOUND_ALLOW_HOSTS; without it, outgoing calls reach public addresses only. */
   config?: Pick<Config, 'outbound'>;
   /** Overrides of the outbox's retry timing (tests). */
@@ -35,5 +43,13 @@ export function startWorker({
       if (cleared) logger.info({ cleared, retentionDays: personalDataRetentionDays }, 'personal data of old conversions deleted');
     },
   };
-  return startScheduler(SCHEDULES, handlers, logger.child({ role: 'worker' }));
+  if (events) {
+    handlers['refresh-report-facts'] = () => runReportFactsRefresh(store, events);
+    handlers['click-retention'] = async () => {
+      const { deleted } = await runClickRetention(store, events, clickRetentionDays);
+      if (deleted) logger.info({ deleted, retentionDays: clickRetentionDays }, 'raw clicks past retention deleted; their rollups stay');
+    };
+  }
+  const schedules = SCHEDULES.filter((schedule) => !schedule.events || events);
+  return startScheduler(schedules, handlers, logger.child({ role: 'worker' }));
 }

@@ -2,12 +2,19 @@ import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import type { Click } from '../../domain/click.js';
 import type BetterSqlite3 from 'better-sqlite3';
 import { splitCost } from '../../domain/cost-split.js';
-import type { ClickCostSelection, ClickFilter, ClickPage, EventBatch, EventStore } from '../event-store.js';
+import type { ClickCostSelection, ClickFilter, ClickPage, ConversionClick, EventBatch, EventStore } from '../event-store.js';
 import { clicksMigration } from './event-migrations/0001-clicks.js';
+import { reportFactsMigration } from './event-migrations/0002-report-facts.js';
+import { reportRollupTiersMigration } from './event-migrations/0003-report-rollup-tiers.js';
+import { conversionFactsIn } from './conversion-facts.js';
+import { reportFactsIn } from './report-facts-query.js';
+import { reportRollupsIn, rollupMarksIn } from './report-rollups.js';
+import { startBackgroundCheckpointer } from './background-checkpointer.js';
 import { EventWriterThread } from './event-writer-thread.js';
 import { openSqlite } from './open-sqlite.js';
 import { withStatementCache } from './statement-cache.js';
 import { clickIdLowerBound } from '../../domain/click-id.js';
+import { GroupCommit } from '../sql/group-commit.js';
 
 const SUBS = Array.from({ length: 20 }, (_, i) => `sub${i + 1}`);
 
@@ -36,10 +43,17 @@ export function createSqliteEventStore(file: string): EventStore {
     createdAtIndex: CLICK_COLUMNS.indexOf('created_at'),
     offerIdIndex: CLICK_COLUMNS.indexOf('offer_id'),
   });
+  // No checkpoint inside the writer's commits (nor this connection's updates); the writer copies the
+  // last frames between two batches when the background checkpointer asks.
+  const checkpointer = startBackgroundCheckpointer(file, database, async () => {
+    if (!(await writer.checkpoint())) database.pragma('wal_checkpoint(PASSIVE)');
+  });
 
   function prepare() {
     return {
-      findClick: database.prepare('select * from clicks where click_id = ?'),
+      // Values by position: better-sqlite3 building an object of ~60 named columns cost more than finding the row.
+      findClick: database.prepare(`select ${CLICK_COLUMNS.join(', ')} from clicks where click_id = ?`).raw(true),
+      findClickForConversion: database.prepare(`select ${CONVERSION_CLICK_COLUMNS.join(', ')} from clicks where click_id = ?`).raw(true),
       landerClick: database.prepare(
         'update clicks set lander_clicked_at = coalesce(lander_clicked_at, ?), lander_click_offer_id = ? where click_id = ?',
       ),
@@ -56,6 +70,19 @@ export function createSqliteEventStore(file: string): EventStore {
     };
   }
   const ready = () => (statements ??= prepare());
+  let conversionClicks: GroupCommit<string, ConversionClick | undefined> | undefined;
+  // Report statements need the report tables, so they are prepared after migrations, on first use.
+  let reporting: ReturnType<typeof prepareReporting> | undefined;
+  const prepareReporting = () => {
+    // Reports and rollup refreshes sort and upsert into large B-trees on this connection: sorts in
+    // memory, and a page cache that holds the rollups' upper levels.
+    database.pragma('temp_store = memory');
+    database.pragma('cache_size = -131072');
+    return { facts: reportFactsIn(database), rollups: reportRollupsIn(database), conversions: conversionFactsIn(database) };
+  };
+  const reports = () => (reporting ??= prepareReporting());
+  let rollupMarks: ReturnType<typeof rollupMarksIn> | undefined;
+  const marks = () => (rollupMarks ??= rollupMarksIn(database));
 
   return {
     async write(batch) {
@@ -66,11 +93,16 @@ export function createSqliteEventStore(file: string): EventStore {
       );
     },
     async recordLanderClick(clickId, offerId, at) {
-      return ready().landerClick.run(at, offerId, clickId).changes > 0;
+      const recorded = ready().landerClick.run(at, offerId, clickId).changes > 0;
+      if (recorded) marks().markLanderClick(clickId);
+      return recorded;
     },
     async findClick(clickId) {
-      const row = ready().findClick.get(clickId) as ClickRow | undefined;
-      return row ? clickFromRow(row) : undefined;
+      const values = ready().findClick.get(clickId) as ClickValues | undefined;
+      return values ? clickFromValues(values) : undefined;
+    },
+    findClickForConversion(clickId) {
+      return (conversionClicks ??= conversionClickReader(database, ready().findClickForConversion)).submit(clickId);
     },
     async recentVisitors(since) {
       return (ready().recentVisitors.all(clickIdLowerBound(since)) as { campaign_id: number; visitor_key: string; last_seen: number }[]).map((row) => ({
@@ -91,15 +123,35 @@ export function createSqliteEventStore(file: string): EventStore {
       return { impressions: row.impressions, cost: row.cost };
     },
     async setClickCost(selection, total) {
-      return ready().setClickCost(selection, total);
+      const { clicks, previousCost, times } = ready().setClickCost(selection, total);
+      marks().markHours(times);
+      return { clicks, previousCost };
     },
     async listClicks(filter, page) {
       return ready().listClicks(filter, page);
     },
+    async reportFacts(query) {
+      return reports().facts(query);
+    },
+    async conversionFactsWatermark() {
+      return reports().conversions.watermark();
+    },
+    async writeConversionFacts(facts, watermark) {
+      reports().conversions.write(facts, watermark);
+    },
+    async writeReportEntities(entities) {
+      reports().conversions.writeEntities(entities);
+    },
+    async refreshRollups() {
+      await reports().rollups.refresh();
+    },
+    async deleteClicksBefore(before) {
+      return reports().rollups.deleteClicksBefore(before);
+    },
     async migrate() {
       const migrator = new Migrator({
         db: kysely,
-        provider: { getMigrations: async () => ({ '0001-clicks': clicksMigration }) },
+        provider: { getMigrations: async () => ({ '0001-clicks': clicksMigration, '0002-report-facts': reportFactsMigration, '0003-report-rollup-tiers': reportRollupTiersMigration }) },
         migrationTableName: 'waypost_migrations',
         migrationLockTableName: 'waypost_migrations_lock',
       });
@@ -111,6 +163,7 @@ export function createSqliteEventStore(file: string): EventStore {
       database.prepare('select 1').get();
     },
     async close() {
+      await checkpointer.stop();
       await writer.stop();
       await kysely.destroy();
     },
@@ -121,7 +174,7 @@ export function createSqliteEventStore(file: string): EventStore {
 function setClickCostIn(database: BetterSqlite3.Database) {
   const select = (subColumn: string | undefined) =>
     database.prepare(
-      `select click_id, cost_micros from clicks where campaign_id = ? and created_at >= ? and created_at < ?${subColumn ? ` and ${subColumn} = ?` : ''} order by created_at, click_id`,
+      `select click_id, created_at, cost_micros from clicks where campaign_id = ? and created_at >= ? and created_at < ?${subColumn ? ` and ${subColumn} = ?` : ''} order by created_at, click_id`,
     );
   // Sub columns come from a fixed list, never from input, so the statement text is safe.
   const selects = new Map<string | undefined, BetterSqlite3.Statement>([[undefined, select(undefined)], ...SUBS.map((sub) => [sub, select(sub)] as const)]);
@@ -131,14 +184,15 @@ function setClickCostIn(database: BetterSqlite3.Database) {
     if (selection.sub && !subColumn) throw new RangeError(`no sub${selection.sub.index}; subs are sub1..sub20`);
     const parameters: (string | number)[] = [selection.campaignId, selection.from, selection.to];
     if (selection.sub) parameters.push(selection.sub.value);
-    const rows = selects.get(subColumn)!.all(...parameters) as { click_id: string; cost_micros: number }[];
+    const rows = selects.get(subColumn)!.all(...parameters) as { click_id: string; created_at: number; cost_micros: number }[];
     const shares = splitCost(total, rows.length);
     let previousCost = 0;
     rows.forEach((row, i) => {
       previousCost += Number(row.cost_micros);
       update.run(shares[i]!, row.click_id);
     });
-    return { clicks: rows.length, previousCost };
+    // The click times tell the rollups which hours to sum again.
+    return { clicks: rows.length, previousCost, times: rows.map((row) => row.created_at) };
   });
 }
 
@@ -212,22 +266,32 @@ function clickToRow(click: Click): (string | number | null)[] {
 }
 
 function clickFromRow(row: ClickRow): Click {
-  const text = (column: string) => String(row[column] ?? '');
-  const numberOrNull = (column: string) => (row[column] === null ? null : Number(row[column]));
+  return clickFromValues(CLICK_COLUMNS.map((column) => row[column] ?? null));
+}
+
+type ClickValues = (string | number | null)[];
+const AT = Object.fromEntries(CLICK_COLUMNS.map((column, i) => [column, i])) as Record<string, number>;
+const SUB_AT = SUBS.map((sub) => AT[sub]!);
+
+/** A click from its column values in CLICK_COLUMNS order (findClick reads them positionally). */
+function clickFromValues(values: ClickValues): Click {
+  const text = (column: string) => String(values[AT[column]!] ?? '');
+  const number = (column: string) => Number(values[AT[column]!]);
+  const numberOrNull = (column: string) => (values[AT[column]!] === null ? null : Number(values[AT[column]!]));
   return {
     clickId: text('click_id'),
-    createdAt: Number(row.created_at),
-    campaignId: Number(row.campaign_id),
-    trafficChannelId: Number(row.traffic_channel_id),
-    ruleIndex: Number(row.rule_index),
-    pathIndex: Number(row.path_index),
+    createdAt: number('created_at'),
+    campaignId: number('campaign_id'),
+    trafficChannelId: number('traffic_channel_id'),
+    ruleIndex: number('rule_index'),
+    pathIndex: number('path_index'),
     landerId: numberOrNull('lander_id'),
     offerId: numberOrNull('offer_id'),
     outcome: text('outcome') as Click['outcome'],
     refId: text('ref_id'),
-    subs: SUBS.map(text),
+    subs: SUB_AT.map((at) => String(values[at] ?? '')),
     params: JSON.parse(text('params') || '{}'),
-    cost: Number(row.cost_micros),
+    cost: number('cost_micros'),
     ip: text('ip'),
     country: text('country'),
     region: text('region'),
@@ -246,11 +310,59 @@ function clickFromRow(row: ClickRow): Click {
     referrer: text('referrer'),
     referrerDomain: text('referrer_domain'),
     userAgent: text('user_agent'),
-    isBot: Number(row.is_bot) === 1,
-    isUnique: Number(row.is_unique) === 1,
-    direct: Number(row.direct) === 1,
+    isBot: number('is_bot') === 1,
+    isUnique: number('is_unique') === 1,
+    direct: number('direct') === 1,
     visitorKey: text('visitor_key'),
     landerClickedAt: numberOrNull('lander_clicked_at'),
     landerClickOfferId: numberOrNull('lander_click_offer_id'),
+  };
+}
+
+// The postback's lookup reads only these: the user agent, referrer, params and IP it skips are most of a click's bytes.
+const CONVERSION_CLICK_COLUMNS = [
+  'created_at', 'campaign_id', 'traffic_channel_id', 'rule_index', 'path_index', 'lander_id', 'offer_id', 'lander_click_offer_id',
+  'ref_id', ...SUBS, 'country', 'region', 'city', 'isp', 'device_type', 'os', 'browser', 'is_bot',
+];
+const SUBS_FROM = CONVERSION_CLICK_COLUMNS.indexOf('sub1');
+
+/**
+ * The postbacks that arrive together look their clicks up in one read transaction: in WAL mode each
+ * lone statement begins and ends a read of its own, a third of a lookup's cost.
+ */
+function conversionClickReader(database: BetterSqlite3.Database, find: BetterSqlite3.Statement): GroupCommit<string, ConversionClick | undefined> {
+  const readAll = database.transaction((clickIds: string[]) =>
+    clickIds.map((clickId) => {
+      const values = find.get(clickId) as ClickValues | undefined;
+      return values ? conversionClickFromValues(values) : undefined;
+    }),
+  );
+  return new GroupCommit(async (clickIds) => readAll.deferred(clickIds).map((value) => ({ status: 'fulfilled', value })));
+}
+
+/** findClickForConversion's positional values (CONVERSION_CLICK_COLUMNS order); keep the two in step. */
+function conversionClickFromValues(v: ClickValues): ConversionClick {
+  const subs: string[] = [];
+  for (let i = SUBS_FROM; i < SUBS_FROM + SUBS.length; i++) subs.push(String(v[i] ?? ''));
+  const after = SUBS_FROM + SUBS.length;
+  return {
+    createdAt: Number(v[0]),
+    campaignId: Number(v[1]),
+    trafficChannelId: Number(v[2]),
+    ruleIndex: Number(v[3]),
+    pathIndex: Number(v[4]),
+    landerId: v[5] === null ? null : Number(v[5]),
+    offerId: v[6] === null ? null : Number(v[6]),
+    landerClickOfferId: v[7] === null ? null : Number(v[7]),
+    refId: String(v[8] ?? ''),
+    subs,
+    country: String(v[after] ?? ''),
+    region: String(v[after + 1] ?? ''),
+    city: String(v[after + 2] ?? ''),
+    isp: String(v[after + 3] ?? ''),
+    deviceType: String(v[after + 4] ?? ''),
+    os: String(v[after + 5] ?? ''),
+    browser: String(v[after + 6] ?? ''),
+    isBot: Number(v[after + 7]) === 1,
   };
 }

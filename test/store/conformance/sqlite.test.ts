@@ -1,0 +1,18 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSqliteEventStore } from '../../../src/store/sqlite/sqlite-event-store.js';
+import { runReportConformance } from './run-report-cases.js';
+
+runReportConformance('SQLite', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'waypost-conformance-'));
+  const events = createSqliteEventStore(join(dir, 'events.db'));
+  await events.migrate();
+  return {
+    events,
+    async close() {
+      await events.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});
