@@ -15,6 +15,7 @@ import { journeyRoutes } from './routes/journeys.js';
 import { clickRoutes } from './routes/clicks.js';
 import { conversionLogRoutes } from './routes/conversion-log.js';
 import { postbackLogRoutes } from './routes/postback-log.js';
+import { reportRoutes } from './routes/reports.js';
 
 export interface ApiDeps {
   config: Config;
@@ -38,4 +39,5 @@ export async function apiPlugin(app: FastifyInstance, { config, store, conversio
   clickRoutes(app, routeDeps);
   conversionLogRoutes(app, routeDeps);
   postbackLogRoutes(app, routeDeps);
+  reportRoutes(app, routeDeps);
 }

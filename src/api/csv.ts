@@ -96,3 +96,23 @@ function detectDelimiter(text: string): string {
   for (const candidate of [',', ';', '\t']) if (header.includes(candidate)) return candidate;
   return ',';
 }
+
+/**
+ * One CSV line (RFC 4180, CRLF-terminated) from cells. Text that a spreadsheet would run as a formula
+ * (starting with =, +, -, @, or a tab or carriage return some strip first) is prefixed with a
+ * single quote, so a sub id like `=HYPERLINK(…)` from a visitor's URL stays text; numbers are written
+ * as numbers (a negative profit is not a formula). Null is an empty cell.
+ */
+export function formatCsvLine(cells: readonly (string | number | null)[]): string {
+  return `${cells.map(formatCsvCell).join(',')}\r\n`;
+}
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+const NEEDS_QUOTES = /[",\r\n]/;
+
+function formatCsvCell(cell: string | number | null): string {
+  if (cell === null) return '';
+  if (typeof cell === 'number') return Number.isFinite(cell) ? String(cell) : '';
+  const text = FORMULA_START.test(cell) ? `'${cell}` : cell;
+  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
