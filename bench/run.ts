@@ -4,19 +4,29 @@ import type { BenchOptions, BenchPart } from './lib/bench-part.js';
 import { cleanupAll, installCleanupHandlers } from './lib/cleanup.js';
 import { postbackBench } from './postback.js';
 import { redirectBench } from './redirect.js';
+import { reportsBench } from './reports.js';
 
 /**
  * `npm run bench [-- <part>...] [--rounds N] [--seconds S] [--connections C] [--cpu-prof]`: runs the
- * named parts, or all of them, one after the other. Each part starts its own servers and stops them.
+ * named parts, or the quick ones (DEFAULT_PARTS), one after the other. Each part starts its own servers
+ * and stops them.
  */
-const PARTS: readonly BenchPart[] = [redirectBench, postbackBench];
+const PARTS: readonly BenchPart[] = [redirectBench, postbackBench, reportsBench];
+/**
+ * What `npm run bench` runs without a part: the quick ones. `reports` runs only when named: its first
+ * run generates 10 million clicks (minutes, several GB), and it measures a different thing.
+ */
+const DEFAULT_PARTS: readonly BenchPart[] = [redirectBench, postbackBench];
 
 const USAGE = `Usage: npm run bench [-- [part ...] [options]]
 
-Parts: ${PARTS.map((part) => `${part.name} (${part.summary})`).join('; ')}. No part runs them all.
+Parts: ${PARTS.map((part) => `${part.name} (${part.summary})`).join('; ')}.
+No part runs ${DEFAULT_PARTS.map((part) => part.name).join(' and ')}; reports runs only when named (npm run bench -- reports),
+since its first run generates its dataset (kept in the temp directory for the next runs). Run it under the
+shared lock: flock /tmp/waypost-bench.lock npm run bench -- reports
 
   --rounds N        alternating full-load rounds per server (default 2; fixed-rate rounds are one more;
-                    figures are medians)
+                    figures are medians); reports: timed runs per engine and report, at least 5
   --seconds S       length of one full-load run (default 10)
   --connections C   concurrent connections (default 64)
   --cpu-prof        profile Waypost under full load instead, and print where its time goes`;
@@ -44,7 +54,7 @@ function parseOptions(argv: string[]): { parts: BenchPart[]; options: BenchOptio
   };
   const parts = positionals.length
     ? positionals.map((name) => PARTS.find((part) => part.name === name) ?? throwUsage(`unknown part "${name}"`))
-    : [...PARTS];
+    : [...DEFAULT_PARTS];
   return {
     parts,
     options: {
