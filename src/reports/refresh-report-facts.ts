@@ -1,7 +1,6 @@
-import type { Conversion } from '../domain/conversion.js';
 import type { EntityStore } from '../store/entity-store.js';
 import type { EventStore } from '../store/event-store.js';
-import type { ConversionFact, ConversionFactsWatermark } from '../store/report-facts.js';
+import type { ConversionFactsWatermark } from '../store/report-facts.js';
 
 const PAGE = 1_000;
 // A conversion's updated_at is taken before its transaction commits, so a change may become visible
@@ -62,7 +61,7 @@ async function copyConversions(store: EntityStore, events: EventStore, now: numb
     const page = await store.conversions.listAfterId(watermark.maxId, PAGE);
     if (!page.length) break;
     watermark = { ...watermark, maxId: page.at(-1)!.id };
-    await events.writeConversionFacts(page.map(conversionFact), watermark);
+    await events.writeConversionFacts(page, watermark);
     if (page.length < PAGE) break;
   }
   // Changes in (updatedAt, id) order; the last minute's again, for changes committed out of order.
@@ -74,36 +73,7 @@ async function copyConversions(store: EntityStore, events: EventStore, now: numb
     cursor = { updatedAt: last.updatedAt, id: last.id };
     const ahead = cursor.updatedAt > watermark.updatedAt || (cursor.updatedAt === watermark.updatedAt && cursor.id > watermark.id);
     if (ahead) watermark = { ...cursor, maxId: watermark.maxId };
-    await events.writeConversionFacts(page.map(conversionFact), watermark);
+    await events.writeConversionFacts(page, watermark);
     if (page.length < PAGE) break;
   }
-}
-
-function conversionFact(c: Conversion): ConversionFact {
-  return {
-    id: c.id,
-    clickId: c.clickId,
-    clickAt: c.clickAt,
-    convertedAt: c.convertedAt,
-    updatedAt: c.updatedAt,
-    type: c.type,
-    status: c.status,
-    payout: c.payout,
-    campaignId: c.campaignId,
-    trafficChannelId: c.trafficChannelId,
-    offerSourceId: c.offerSourceId,
-    offerId: c.offerId,
-    landerId: c.landerId,
-    ruleIndex: c.ruleIndex,
-    pathIndex: c.pathIndex,
-    refId: c.refId,
-    subs: c.subs,
-    country: c.country,
-    region: c.region,
-    city: c.city,
-    isp: c.isp,
-    deviceType: c.deviceType,
-    os: c.os,
-    browser: c.browser,
-  };
 }

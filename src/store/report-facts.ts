@@ -1,3 +1,4 @@
+import type { Conversion } from '../domain/conversion.js';
 import type { ConversionStatus } from '../domain/conversion-status.js';
 import type { Micros } from '../domain/money.js';
 import type { ReportDimension } from '../domain/report-dimension.js';
@@ -60,33 +61,12 @@ export interface ConversionMeasure {
  * browser versions, language, connection type, referrer domain) are taken from its click while the
  * click is still stored.
  */
-export interface ConversionFact {
-  id: number;
-  clickId: string;
-  /** Unix ms: the click's time and the conversion's own, the two time bases of a report. */
-  clickAt: number;
-  convertedAt: number;
-  updatedAt: number;
-  type: string | null;
-  status: ConversionStatus;
-  payout: Micros;
-  campaignId: number;
-  trafficChannelId: number;
-  offerSourceId: number | null;
-  offerId: number | null;
-  landerId: number | null;
-  ruleIndex: number;
-  pathIndex: number;
-  refId: string;
-  subs: string[];
-  country: string;
-  region: string;
-  city: string;
-  isp: string;
-  deviceType: string;
-  os: string;
-  browser: string;
-}
+export type ConversionFact = Pick<
+  Conversion,
+  | 'id' | 'clickId' | 'clickAt' | 'convertedAt' | 'updatedAt' | 'type' | 'status' | 'payout'
+  | 'campaignId' | 'trafficChannelId' | 'offerSourceId' | 'offerId' | 'landerId' | 'ruleIndex' | 'pathIndex'
+  | 'refId' | 'subs' | 'country' | 'region' | 'city' | 'isp' | 'deviceType' | 'os' | 'browser'
+>;
 
 /** Where the copy of conversions stands. */
 export interface ConversionFactsWatermark {
