@@ -1,7 +1,7 @@
 import type { Click } from '../../src/domain/click.js';
 import { clickIdLowerBound } from '../../src/domain/click-id.js';
 import type { ConversionStatus } from '../../src/domain/conversion-status.js';
-import type { NewConversion } from '../../src/domain/conversion.js';
+import { clickDimensionsOf, type NewConversion } from '../../src/domain/conversion.js';
 import { SeededRandom, WeightedChoice, zipfWeights } from './report-random.js';
 
 /**
@@ -318,23 +318,9 @@ function conversionOf(click: Click, offer: OfferPlan, ids: EntityIds, random: Se
     originalCurrency: 'USD',
     eventId: null,
     origin: 'postback',
-    campaignId: click.campaignId,
-    trafficChannelId: click.trafficChannelId,
+    ...clickDimensionsOf(click),
     offerSourceId: ids.offerSources[offer.offerSource]!,
     offerId: click.landerClickOfferId ?? click.offerId,
-    landerId: click.landerId,
-    ruleIndex: click.ruleIndex,
-    pathIndex: click.pathIndex,
-    refId: click.refId,
-    subs: click.subs,
-    country: click.country,
-    region: click.region,
-    city: click.city,
-    isp: click.isp,
-    deviceType: click.deviceType,
-    os: click.os,
-    browser: click.browser,
-    isBot: click.isBot,
     params: {},
     personalData: { hashed: {}, clear: {} },
   };

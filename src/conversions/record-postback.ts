@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { Conversion, ConversionOrigin, NewConversion } from '../domain/conversion.js';
+import { clickDimensionsOf, type Conversion, type ConversionOrigin, type NewConversion } from '../domain/conversion.js';
 import { CONVERSION_STATUSES, type ConversionStatus } from '../domain/conversion-status.js';
 import { effectiveDuplicateMode, planDuplicateHandling, type DuplicatePlan, type RecordOutcome } from '../domain/duplicate-resolution.js';
 import { parseMoney } from '../domain/money.js';
@@ -159,23 +159,9 @@ export async function recordPostback(deps: ConversionDeps, input: PostbackInput)
       originalCurrency: currency,
       eventId,
       origin: input.origin,
-      campaignId: click.campaignId,
-      trafficChannelId: click.trafficChannelId,
+      ...clickDimensionsOf(click),
       offerSourceId: source?.id ?? null,
       offerId,
-      landerId: click.landerId,
-      ruleIndex: click.ruleIndex,
-      pathIndex: click.pathIndex,
-      refId: click.refId,
-      subs: click.subs,
-      country: click.country,
-      region: click.region,
-      city: click.city,
-      isp: click.isp,
-      deviceType: click.deviceType,
-      os: click.os,
-      browser: click.browser,
-      isBot: click.isBot,
       params: kept,
       personalData,
     };

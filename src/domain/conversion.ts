@@ -1,3 +1,4 @@
+import type { Click } from './click.js';
 import type { ConversionStatus } from './conversion-status.js';
 import type { Micros } from './money.js';
 import type { PersonalData } from './personal-data.js';
@@ -54,3 +55,28 @@ export interface Conversion {
 }
 
 export type NewConversion = Omit<Conversion, 'id' | 'duplicateStatus' | 'postbackCount' | 'updatedAt'>;
+
+/** The click's dimensions a conversion copies (attribution), so reports never join at read time. */
+export function clickDimensionsOf(click: Pick<Click, AttributedClickField>): Pick<Conversion, AttributedClickField> {
+  return {
+    campaignId: click.campaignId,
+    trafficChannelId: click.trafficChannelId,
+    landerId: click.landerId,
+    ruleIndex: click.ruleIndex,
+    pathIndex: click.pathIndex,
+    refId: click.refId,
+    subs: click.subs,
+    country: click.country,
+    region: click.region,
+    city: click.city,
+    isp: click.isp,
+    deviceType: click.deviceType,
+    os: click.os,
+    browser: click.browser,
+    isBot: click.isBot,
+  };
+}
+
+type AttributedClickField =
+  | 'campaignId' | 'trafficChannelId' | 'landerId' | 'ruleIndex' | 'pathIndex' | 'refId' | 'subs'
+  | 'country' | 'region' | 'city' | 'isp' | 'deviceType' | 'os' | 'browser' | 'isBot';
