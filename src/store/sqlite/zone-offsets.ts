@@ -1,3 +1,5 @@
+import { zoneOffsetAt } from '../../domain/local-time.js';
+
 /**
  * A time zone's UTC offset over a range, as spans of constant offset, so SQL can turn a UTC instant
  * into local wall-clock time with one CASE (SQLite knows no zones). Offsets come from Intl (the IANA
@@ -10,49 +12,26 @@ export interface OffsetSpan {
   offset: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-export function offsetAt(timeZone: string, at: number): number {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, format);
-  }
-  const parts: Record<string, number> = {};
-  for (const part of format.formatToParts(at)) if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  const local = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
-  return local - Math.floor(at / 1000) * 1000;
-}
-
 // Zones change offset at most a few times a year, never twice within this step.
 const STEP = 6 * 3_600_000;
 
 export function offsetSpans(timeZone: string, from: number, to: number): OffsetSpan[] {
   const spans: OffsetSpan[] = [];
-  let current = offsetAt(timeZone, from);
+  let current = zoneOffsetAt(from, timeZone);
   for (let at = from; at < to; ) {
     const next = Math.min(at + STEP, to);
-    const offset = offsetAt(timeZone, next);
+    const offset = zoneOffsetAt(next, timeZone);
     if (offset !== current && next < to) {
       // The change lies in (at, next]: find its first instant.
       let low = at;
       let high = next;
       while (high - low > 1) {
         const middle = Math.floor((low + high) / 2);
-        if (offsetAt(timeZone, middle) === current) low = middle;
+        if (zoneOffsetAt(middle, timeZone) === current) low = middle;
         else high = middle;
       }
       spans.push({ until: high, offset: current });
-      current = offsetAt(timeZone, high);
+      current = zoneOffsetAt(high, timeZone);
       at = high;
       continue;
     }
