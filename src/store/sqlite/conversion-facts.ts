@@ -68,7 +68,8 @@ export function conversionFactsIn(database: BetterSqlite3.Database) {
       if (updatedAt === undefined) return null;
       return { updatedAt: Number(updatedAt), id: Number(state.get('conversion_id') ?? 0), maxId: Number(state.get('conversion_max_id') ?? 0) };
     },
-    write,
-    writeEntities,
+    // Immediate: the worker's refresh and the one a report runs first may copy at the same moment.
+    write: write.immediate,
+    writeEntities: writeEntities.immediate,
   };
 }

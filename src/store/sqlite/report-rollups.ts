@@ -16,8 +16,8 @@ import {
   type ConversionBasis,
 } from './report-columns.js';
 
-// Clicks summed per transaction. The refresh runs on the serving thread, so a slice is also how long
-// clicks and postbacks wait: a few thousand clicks keep that to tens of milliseconds.
+// Clicks summed per transaction, which holds the events file's write lock: the click writer and any
+// other refresher wait that long. A few thousand clicks keep it to tens of milliseconds.
 const SLICE = 2_000;
 const RAW_SUMS = 'count(*), sum(is_unique), sum(lander_clicked_at is not null), sum(is_bot), sum(cost_micros)';
 const ROLLED_UP = "coalesce((select value from report_state where name = 'click_rowid'), 0)";
@@ -26,8 +26,8 @@ const hourBounds = (hour: number) => [clickIdLowerBound(hour), clickIdLowerBound
 const addOnConflict = (measures: readonly string[]) => measures.map((m) => `${m} = ${m} + excluded.${m}`).join(', ');
 
 /**
- * Keeps the rollups (report-columns.ts) equal to the clicks and conversion facts, on the reading
- * connection, never in the click writer's thread. New clicks are summed in by rowid (the writer only
+ * Keeps the rollups (report-columns.ts) equal to the clicks and conversion facts, on a connection of
+ * the rollup thread (rollup-thread.ts), never the click writer's nor the serving one's. New clicks are summed in by rowid (the writer only
  * appends), a slice at a time: into a temporary table by quarter hour, and from there into every tier.
  * Hours whose rolled-up clicks changed (a cost update, a lander click) and hours of changed
  * conversion facts are marked dirty by those writes and summed again: the hour's old share is taken
@@ -74,18 +74,25 @@ export function reportRollupsIn(database: BetterSqlite3.Database) {
       ], (hour) => [hourBounds(hour), [hour, hour + HOUR_MS]]),
     };
   });
-  const applySlice = database.transaction((after: number, upTo: number) => {
+  // The mark is read inside the write transaction: another connection (the API's refresh before a
+  // report, the worker's in its own thread) may have summed the same clicks a moment ago.
+  const applySlice = database.transaction((): boolean => {
+    const after = rolledUp();
+    const upTo = Math.min(Number(lastRowid.get()), after + SLICE);
+    if (upTo <= after) return false;
     for (const rollup of traffic) {
       rollup.clearSlice.run();
       rollup.fillSlice.run(after, upTo);
       for (const statement of rollup.addSlice) statement.run();
     }
     setState.run('click_rowid', upTo);
+    return true;
   });
   const dirtyHours = database.prepare('select hour from rollup_dirty_hours order by hour').pluck();
   const isDirty = database.prepare('select 1 from rollup_dirty_hours where hour = ?').pluck();
   const clean = database.prepare('delete from rollup_dirty_hours where hour = ?');
   const resumTrafficHour = database.transaction((hour: number) => {
+    if (!isDirty.get(hour)) return;
     for (const rollup of traffic) rollup.resum(hour);
     clean.run(hour);
   });
@@ -106,8 +113,10 @@ export function reportRollupsIn(database: BetterSqlite3.Database) {
     }),
   }));
   const conversionDirtyHours = database.prepare('select basis, hour from conversion_dirty_hours order by basis, hour');
+  const isConversionHourDirty = database.prepare('select 1 from conversion_dirty_hours where basis = ? and hour = ?').pluck();
   const cleanConversionHour = database.prepare('delete from conversion_dirty_hours where basis = ? and hour = ?');
   const resumConversionHour = database.transaction((basis: ConversionBasis, hour: number) => {
+    if (!isConversionHourDirty.get(basis, hour)) return;
     for (const resum of conversions.find((c) => c.basis === basis)!.rollups) resum(hour);
     cleanConversionHour.run(basis, hour);
   });
@@ -122,7 +131,7 @@ export function reportRollupsIn(database: BetterSqlite3.Database) {
   );
   const deleteHour = database.prepare(`delete from clicks where ${HOUR_IN_RAW} and rowid <= ?`);
   const retainHour = database.transaction((hour: number): number => {
-    if (isDirty.get(hour)) resumTrafficHour(hour);
+    resumTrafficHour(hour);
     // The newest click always stays: on an empty table SQLite would hand out rowids from 1 again,
     // below the rolled-up mark.
     const upTo = Math.min(rolledUp(), Number(lastRowid.get()) - 1);
@@ -131,19 +140,15 @@ export function reportRollupsIn(database: BetterSqlite3.Database) {
   });
 
   async function run() {
-    for (;;) {
-      const after = rolledUp();
-      const upTo = Math.min(Number(lastRowid.get()), after + SLICE);
-      if (upTo <= after) break;
-      applySlice(after, upTo);
-      await yieldToEventLoop();
-    }
+    // Immediate transactions: two refreshers wait for each other's write lock instead of failing on
+    // a stale read snapshot.
+    while (applySlice.immediate()) await yieldToEventLoop();
     for (const hour of dirtyHours.all() as number[]) {
-      resumTrafficHour(hour);
+      resumTrafficHour.immediate(hour);
       await yieldToEventLoop();
     }
     for (const { basis, hour } of conversionDirtyHours.all() as { basis: ConversionBasis; hour: number }[]) {
-      resumConversionHour(basis, hour);
+      resumConversionHour.immediate(basis, hour);
       await yieldToEventLoop();
     }
   }
@@ -177,7 +182,7 @@ export function reportRollupsIn(database: BetterSqlite3.Database) {
         if (oldest === undefined) break;
         const hour = oldest - (oldest % HOUR_MS);
         if (hour + HOUR_MS > before) break;
-        deleted += retainHour(hour);
+        deleted += retainHour.immediate(hour);
         from = hour + HOUR_MS;
         await yieldToEventLoop();
       }

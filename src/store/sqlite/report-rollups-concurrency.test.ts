@@ -1,0 +1,40 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeClick } from '../../../test/support/click-fixture.js';
+import { createSqliteEventStore } from './sqlite-event-store.js';
+
+const START = Date.parse('2026-03-10T12:00:00Z');
+const HOUR = 3_600_000;
+
+test('two stores summing the rollups of one file at the same moment count every click once', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'waypost-rollups-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'events.db');
+  const first = createSqliteEventStore(file);
+  await first.migrate();
+  const second = createSqliteEventStore(file);
+  t.after(async () => {
+    await first.close();
+    await second.close();
+  });
+
+  // 9 000 clicks over two hours, campaigns 1, 2, 3 in turn: several slices, so the two refreshers'
+  // transactions interleave.
+  const clicks = Array.from({ length: 9_000 }, (_, i) => makeClick({ campaignId: (i % 3) + 1, createdAt: START + Math.floor((i * 2 * HOUR) / 9_000), cost: 1_000 }));
+  for (let i = 0; i < clicks.length; i += 1_000) await first.write({ clicks: clicks.slice(i, i + 1_000), impressions: [] });
+
+  await Promise.all([first.refreshRollups(), second.refreshRollups(), first.refreshRollups(), second.refreshRollups()]);
+
+  const rows = await second.reportFacts({ from: START, to: START + 2 * HOUR, timeZone: 'UTC', groupBy: ['campaign'], filters: [], conversionTime: 'click' });
+  assert.deepEqual(
+    rows.map((row) => [row.key, row.clicks, row.cost]).sort((a, b) => Number(a[0]) - Number(b[0])),
+    [
+      [[1], 3_000, 3_000_000],
+      [[2], 3_000, 3_000_000],
+      [[3], 3_000, 3_000_000],
+    ],
+  );
+});
