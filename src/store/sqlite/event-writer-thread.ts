@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { ThreadRequests } from './thread-requests.js';
+import { SMALL_THREAD_LIMITS } from './thread-limits.js';
 
 const require = createRequire(import.meta.url);
 
@@ -63,17 +65,16 @@ parentPort.on('message', ({ id, clicks, impressions, checkpoint }) => {
  * click is still acknowledged only when it is durable.
  */
 export class EventWriterThread {
-  private worker: Worker | undefined;
-  private nextId = 0;
-  private readonly pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  private readonly thread: ThreadRequests;
 
-  constructor(
-    private readonly file: string,
-    private readonly statements: EventWriterStatements,
-  ) {}
+  constructor(file: string, statements: EventWriterStatements) {
+    this.thread = new ThreadRequests('event writer', () =>
+      new Worker(WORKER_SOURCE, { eval: true, workerData: { file, statements, driver: require.resolve('better-sqlite3') }, resourceLimits: SMALL_THREAD_LIMITS }),
+    );
+  }
 
   write(clicks: unknown[][], impressions: ImpressionRow[]): Promise<void> {
-    return this.send({ clicks, impressions });
+    return this.thread.request({ clicks, impressions });
   }
 
   /**
@@ -81,43 +82,12 @@ export class EventWriterThread {
    * is not running (nothing was written through it).
    */
   async checkpoint(): Promise<boolean> {
-    if (!this.worker) return false;
-    await this.send({ checkpoint: true });
+    if (!this.thread.started) return false;
+    await this.thread.request({ checkpoint: true });
     return true;
   }
 
-  private send(message: { clicks: unknown[][]; impressions: ImpressionRow[] } | { checkpoint: true }): Promise<void> {
-    const worker = (this.worker ??= this.start());
-    const id = this.nextId++;
-    return new Promise<void>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, ...message });
-    });
-  }
-
-  async stop(): Promise<void> {
-    const worker = this.worker;
-    this.worker = undefined;
-    await worker?.terminate();
-  }
-
-  private start(): Worker {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: this.file, statements: this.statements, driver: require.resolve('better-sqlite3') } });
-    worker.unref();
-    worker.on('message', ({ id, error }: { id: number; error?: string }) => {
-      const waiter = this.pending.get(id);
-      this.pending.delete(id);
-      if (error === undefined) waiter?.resolve();
-      else waiter?.reject(new Error(`event store write failed: ${error}`));
-    });
-    const fail = (error: Error) => {
-      // The next write starts a fresh thread; these batches are reported as not written.
-      if (this.worker === worker) this.worker = undefined;
-      for (const waiter of this.pending.values()) waiter.reject(error);
-      this.pending.clear();
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`the event writer thread exited with code ${code}`)));
-    return worker;
+  stop(): Promise<void> {
+    return this.thread.stop();
   }
 }

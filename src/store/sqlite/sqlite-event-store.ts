@@ -8,7 +8,8 @@ import { reportFactsMigration } from './event-migrations/0002-report-facts.js';
 import { reportRollupTiersMigration } from './event-migrations/0003-report-rollup-tiers.js';
 import { conversionFactsIn } from './conversion-facts.js';
 import { reportFactsIn } from './report-facts-query.js';
-import { reportRollupsIn, rollupMarksIn } from './report-rollups.js';
+import { rollupMarksIn } from './report-rollups.js';
+import { startRollupRunner, type RollupRunner } from './rollup-thread.js';
 import { startBackgroundCheckpointer } from './background-checkpointer.js';
 import { EventWriterThread } from './event-writer-thread.js';
 import { openSqlite } from './open-sqlite.js';
@@ -74,13 +75,15 @@ export function createSqliteEventStore(file: string): EventStore {
   // Report statements need the report tables, so they are prepared after migrations, on first use.
   let reporting: ReturnType<typeof prepareReporting> | undefined;
   const prepareReporting = () => {
-    // Reports and rollup refreshes sort and upsert into large B-trees on this connection: sorts in
-    // memory, and a page cache that holds the rollups' upper levels.
+    // Reports group large rollup ranges on this connection (rollups are summed on their own thread,
+    // see rollup-thread.ts): sorts in memory, and a page cache that holds the rollups' upper levels.
     database.pragma('temp_store = memory');
     database.pragma('cache_size = -131072');
-    return { facts: reportFactsIn(database), rollups: reportRollupsIn(database), conversions: conversionFactsIn(database) };
+    return { facts: reportFactsIn(database), conversions: conversionFactsIn(database) };
   };
   const reports = () => (reporting ??= prepareReporting());
+  let rollupRunner: RollupRunner | undefined;
+  const rollups = () => (rollupRunner ??= startRollupRunner(file, database));
   let rollupMarks: ReturnType<typeof rollupMarksIn> | undefined;
   const marks = () => (rollupMarks ??= rollupMarksIn(database));
 
@@ -143,10 +146,10 @@ export function createSqliteEventStore(file: string): EventStore {
       reports().conversions.writeEntities(entities);
     },
     async refreshRollups() {
-      await reports().rollups.refresh();
+      await rollups().refresh();
     },
     async deleteClicksBefore(before) {
-      return reports().rollups.deleteClicksBefore(before);
+      return rollups().deleteClicksBefore(before);
     },
     async migrate() {
       const migrator = new Migrator({
@@ -163,6 +166,7 @@ export function createSqliteEventStore(file: string): EventStore {
       database.prepare('select 1').get();
     },
     async close() {
+      await rollupRunner?.stop();
       await checkpointer.stop();
       await writer.stop();
       await kysely.destroy();
