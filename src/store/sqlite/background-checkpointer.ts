@@ -1,33 +1,80 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
+import { SMALL_THREAD_LIMITS } from './thread-limits.js';
 
 const require = createRequire(import.meta.url);
 
-/** How often the checkpointer copies committed WAL frames into the database file. */
+/** How often the checkpointer copies committed WAL frames into the database files. */
 const INTERVAL_MS = 200;
 /** WAL frames after which the writing connection finishes a checkpoint, so the WAL starts over (about 40 MB). */
 const RESTART_AFTER_FRAMES = 10_000;
 
-// Plain JavaScript: it runs in its own thread with its own connection to the same file.
+// Plain JavaScript: it runs in its own thread with one connection per registered file.
 const SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
-const db = new Database(workerData.file);
-db.pragma('busy_timeout = 5000');
-let waiting = false;
-parentPort.on('message', () => {
-  waiting = false;
+const files = new Map();
+parentPort.on('message', ({ add, remove, done }) => {
+  if (add) {
+    const db = new Database(add.file);
+    db.pragma('busy_timeout = 5000');
+    files.set(add.id, { db, waiting: false });
+  } else if (remove !== undefined) {
+    files.get(remove)?.db.close();
+    files.delete(remove);
+  } else if (done !== undefined) {
+    const entry = files.get(done);
+    if (entry) entry.waiting = false;
+  }
 });
 setInterval(() => {
-  if (waiting) return;
-  const [result] = db.pragma('wal_checkpoint(PASSIVE)');
-  if (result && result.log >= workerData.restartAfterFrames) {
-    waiting = true;
-    parentPort.postMessage('restart');
+  for (const [id, entry] of files) {
+    if (entry.waiting) continue;
+    const [result] = entry.db.pragma('wal_checkpoint(PASSIVE)');
+    if (result && result.log >= workerData.restartAfterFrames) {
+      entry.waiting = true;
+      parentPort.postMessage({ restart: id });
+    }
   }
 }, workerData.intervalMs);
 `;
+
+interface Registration {
+  database: BetterSqlite3.Database;
+  restart: () => Promise<void>;
+}
+
+// One thread for every SQLite file of the process: each thread costs its own JavaScript heap.
+let shared: { worker: Worker; registrations: Map<number, Registration> } | undefined;
+let nextId = 0;
+
+function sharedThread() {
+  if (shared) return shared;
+  const worker = new Worker(SOURCE, {
+    eval: true,
+    workerData: { driver: require.resolve('better-sqlite3'), restartAfterFrames: RESTART_AFTER_FRAMES, intervalMs: INTERVAL_MS },
+    resourceLimits: SMALL_THREAD_LIMITS,
+  });
+  worker.unref();
+  const registrations = new Map<number, Registration>();
+  worker.on('message', ({ restart: id }: { restart: number }) => {
+    const registration = registrations.get(id);
+    if (!registration) return;
+    registration
+      .restart()
+      .catch(() => {
+        // A failed restart only leaves the WAL longer; the next request tries again.
+      })
+      .finally(() => worker.postMessage({ done: id }));
+  });
+  worker.on('error', () => {
+    // Without the thread, SQLite's own checkpoints in the commits keep the WALs bounded.
+    for (const { database } of registrations.values()) if (database.open) database.pragma('wal_autocheckpoint = 1000');
+    if (shared?.worker === worker) shared = undefined;
+  });
+  return (shared = { worker, registrations });
+}
 
 /**
  * Takes WAL checkpoints out of the writing connection's commits. By default SQLite checkpoints inside
@@ -41,27 +88,19 @@ export function startBackgroundCheckpointer(file: string, database: BetterSqlite
   // An in-memory database has no WAL, and another connection could not reach it.
   if (file === ':memory:') return { stop: async () => {} };
   database.pragma('wal_autocheckpoint = 0');
-  const worker = new Worker(SOURCE, {
-    eval: true,
-    workerData: { file, driver: require.resolve('better-sqlite3'), restartAfterFrames: RESTART_AFTER_FRAMES, intervalMs: INTERVAL_MS },
-  });
-  worker.unref();
-  worker.on('message', () => {
-    restart()
-      .catch(() => {
-        // A failed restart only leaves the WAL longer; the next request tries again.
-      })
-      .finally(() => worker.postMessage('done'));
-  });
-  const fallBack = () => {
-    // Without the thread, SQLite's own checkpoints in the commit keep the WAL bounded.
-    if (database.open) database.pragma('wal_autocheckpoint = 1000');
-  };
-  worker.on('error', fallBack);
+  const thread = sharedThread();
+  const id = nextId++;
+  thread.registrations.set(id, { database, restart });
+  thread.worker.postMessage({ add: { id, file } });
   return {
     async stop() {
-      worker.off('error', fallBack);
-      await worker.terminate();
+      if (!thread.registrations.delete(id)) return;
+      if (thread.registrations.size > 0) {
+        thread.worker.postMessage({ remove: id });
+        return;
+      }
+      if (shared === thread) shared = undefined;
+      await thread.worker.terminate();
     },
   };
 }
