@@ -55,7 +55,7 @@ export async function start(env: Record<string, string | undefined>, options: { 
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    worker?.stop();
+    await worker?.stop();
     await app.close();
     await edge?.stop();
     await events?.close();
