@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trackDirectory } from './cleanup.js';
@@ -20,6 +20,14 @@ export interface WaypostOptions {
   nodeArgs?: string[];
 }
 
+/** The node flags `npm start` gives Waypost (package.json), so the bench measures the process users run. */
+const START_NODE_FLAGS = (() => {
+  const { scripts } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  const flags = /^node((?:\s+--\S+)*)\s+dist\/main\.js\b/.exec(scripts.start);
+  if (!flags) throw new Error(`package.json's start script is not "node [--flags] dist/main.js ...": ${scripts.start}`);
+  return flags[1]!.trim().split(/\s+/).filter(Boolean);
+})();
+
 /**
  * `node dist/main.js start` in embedded mode (edge, api and worker in one process) on a fresh data
  * directory and a free loopback port; resolves once `/readyz` answers.
@@ -29,7 +37,7 @@ export async function startWaypost(options: WaypostOptions = {}): Promise<Waypos
   trackDirectory(dataDir);
   const port = await freePort();
   const adminKey = `bench-${randomBytes(24).toString('hex')}`;
-  const spawned = spawnNode('waypost', [...(options.nodeArgs ?? []), CLI, 'start'], {
+  const spawned = spawnNode('waypost', [...START_NODE_FLAGS, ...(options.nodeArgs ?? []), CLI, 'start'], {
     WAYPOST_DATA_DIR: dataDir,
     WAYPOST_PORT: String(port),
     WAYPOST_HOST: '127.0.0.1',
