@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeClick } from '../../../test/support/click-fixture.js';
+import BetterSqlite3 from 'better-sqlite3';
 import { createSqliteEventStore } from './sqlite-event-store.js';
 
 const START = Date.parse('2026-03-10T12:00:00Z');
@@ -37,4 +38,26 @@ test('two stores summing the rollups of one file at the same moment count every 
       [[3], 3_000, 3_000_000],
     ],
   );
+});
+
+test('a lander click on a click a refresh has begun to read marks its hour to be summed again', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'waypost-rollups-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'events.db');
+  const events = createSqliteEventStore(file);
+  await events.migrate();
+  t.after(() => events.close());
+  const [read, unread] = [makeClick({ campaignId: 1, createdAt: START }), makeClick({ campaignId: 1, createdAt: START + HOUR })];
+  await events.write({ clicks: [read!, unread!], impressions: [] });
+
+  // What a refresh does before it reads clicks 1..1 (nothing is rolled up yet).
+  const raw = new BetterSqlite3(file);
+  t.after(() => raw.close());
+  raw.prepare("insert into report_state (name, value) values ('click_rowid_reading', 1)").run();
+  await events.recordLanderClick(read!.clickId, 7, START + 1_000);
+  await events.recordLanderClick(unread!.clickId, 7, START + HOUR + 1_000);
+
+  // The click being read: its slice may have missed the change, so its hour is summed again. The
+  // other is read after the change, by a later slice.
+  assert.deepEqual(raw.prepare('select hour from rollup_dirty_hours').pluck().all(), [START]);
 });

@@ -16,11 +16,13 @@ import {
   type ConversionBasis,
 } from './report-columns.js';
 
-// Clicks summed per transaction, which holds the events file's write lock: the click writer and any
-// other refresher wait that long. A few thousand clicks keep it to tens of milliseconds.
+// Clicks summed per transaction: its sums are added to every tier under the events file's write lock,
+// which the click writer waits for. A few thousand clicks keep that to milliseconds.
 const SLICE = 2_000;
 const RAW_SUMS = 'count(*), sum(is_unique), sum(lander_clicked_at is not null), sum(is_bot), sum(cost_micros)';
 const ROLLED_UP = "coalesce((select value from report_state where name = 'click_rowid'), 0)";
+// Clicks a refresh has begun to read: a change to one of them may be missed by the slice being summed.
+const BEING_ROLLED_UP = "coalesce((select max(value) from report_state where name in ('click_rowid', 'click_rowid_reading')), 0)";
 const HOUR_IN_RAW = 'click_id >= ? and click_id < ? and created_at >= ? and created_at < ?';
 const hourBounds = (hour: number) => [clickIdLowerBound(hour), clickIdLowerBound(hour + HOUR_MS), hour, hour + HOUR_MS];
 const addOnConflict = (measures: readonly string[]) => measures.map((m) => `${m} = ${m} + excluded.${m}`).join(', ');
@@ -74,19 +76,19 @@ export function reportRollupsIn(database: BetterSqlite3.Database) {
       ], (hour) => [hourBounds(hour), [hour, hour + HOUR_MS]]),
     };
   });
-  // The mark is read inside the write transaction: another connection (the API's refresh before a
-  // report, the worker's in its own thread) may have summed the same clicks a moment ago.
-  const applySlice = database.transaction((): boolean => {
-    const after = rolledUp();
-    const upTo = Math.min(Number(lastRowid.get()), after + SLICE);
-    if (upTo <= after) return false;
+  // A slice is summed into temporary tables first, reading the clicks without the write lock; the
+  // lock is held only to add those sums to the tiers. The mark is read again inside that transaction:
+  // another connection (a second process on the file) may have summed the same clicks meanwhile.
+  const fillSlices = (after: number, upTo: number) => {
     for (const rollup of traffic) {
       rollup.clearSlice.run();
       rollup.fillSlice.run(after, upTo);
-      for (const statement of rollup.addSlice) statement.run();
     }
+  };
+  const addSlices = database.transaction((after: number, upTo: number) => {
+    if (rolledUp() !== after) return;
+    for (const rollup of traffic) for (const statement of rollup.addSlice) statement.run();
     setState.run('click_rowid', upTo);
-    return true;
   });
   const dirtyHours = database.prepare('select hour from rollup_dirty_hours order by hour').pluck();
   const isDirty = database.prepare('select 1 from rollup_dirty_hours where hour = ?').pluck();
@@ -141,15 +143,21 @@ export function reportRollupsIn(database: BetterSqlite3.Database) {
 
   async function run() {
     // Immediate transactions: two refreshers wait for each other's write lock instead of failing on
-    // a stale read snapshot.
-    while (applySlice.immediate()) await yieldToEventLoop();
+    // a stale read snapshot. After each, a pause as long as the lock was held lets the click writer in.
+    for (;;) {
+      const after = rolledUp();
+      const upTo = Math.min(Number(lastRowid.get()), after + SLICE);
+      if (upTo <= after) break;
+      // Announced first, so a lander click on one of these clicks from now on marks its hour again.
+      setState.run('click_rowid_reading', upTo);
+      fillSlices(after, upTo);
+      await holdingWriteLock(() => addSlices.immediate(after, upTo));
+    }
     for (const hour of dirtyHours.all() as number[]) {
-      resumTrafficHour.immediate(hour);
-      await yieldToEventLoop();
+      await holdingWriteLock(() => resumTrafficHour.immediate(hour));
     }
     for (const { basis, hour } of conversionDirtyHours.all() as { basis: ConversionBasis; hour: number }[]) {
-      resumConversionHour.immediate(basis, hour);
-      await yieldToEventLoop();
+      await holdingWriteLock(() => resumConversionHour.immediate(basis, hour));
     }
   }
   let running: Promise<void> | undefined;
@@ -182,9 +190,8 @@ export function reportRollupsIn(database: BetterSqlite3.Database) {
         if (oldest === undefined) break;
         const hour = oldest - (oldest % HOUR_MS);
         if (hour + HOUR_MS > before) break;
-        deleted += retainHour.immediate(hour);
+        await holdingWriteLock(() => (deleted += retainHour.immediate(hour)));
         from = hour + HOUR_MS;
-        await yieldToEventLoop();
       }
       return deleted;
     },
@@ -197,11 +204,11 @@ export function reportRollupsIn(database: BetterSqlite3.Database) {
  */
 export function rollupMarksIn(database: BetterSqlite3.Database) {
   const markLanderClick = database.prepare(
-    `insert or ignore into rollup_dirty_hours (hour) select created_at - created_at % ${HOUR_MS} from clicks where click_id = ? and rowid <= ${ROLLED_UP}`,
+    `insert or ignore into rollup_dirty_hours (hour) select created_at - created_at % ${HOUR_MS} from clicks where click_id = ? and rowid <= ${BEING_ROLLED_UP}`,
   );
   const markHour = database.prepare('insert or ignore into rollup_dirty_hours (hour) values (?)');
   return {
-    /** After a lander click: its hour is summed again if it was already rolled up. */
+    /** After a lander click: its hour is summed again if it was already rolled up, or is being read. */
     markLanderClick(clickId: string) {
       markLanderClick.run(clickId);
     },
@@ -250,4 +257,13 @@ function hourResummer(
   };
 }
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+/**
+ * Runs a write transaction of the rollups, then waits as long as it took (at least a millisecond):
+ * the click writer, retrying on SQLite's busy timeout, finds the lock free at least half the time.
+ */
+async function holdingWriteLock(transaction: () => void): Promise<void> {
+  const started = performance.now();
+  transaction();
+  const held = performance.now() - started;
+  await new Promise<void>((resolve) => setTimeout(resolve, Math.max(1, Math.ceil(held))));
+}
