@@ -20,8 +20,9 @@ export async function start(env: Record<string, string | undefined>, options: { 
   if (generatedSecret) process.stdout.write(apiKeysBanner(generatedSecret));
 
   const metrics = createMetrics();
-  const events = config.roles.includes('edge') ? await openEventStore(config) : undefined;
-  const edge = events
+  // The worker keeps the event store's rollups and retention, so a worker-only process opens it too.
+  const events = config.roles.includes('edge') || config.roles.includes('worker') ? await openEventStore(config) : undefined;
+  const edge = events && config.roles.includes('edge')
     ? await startEdgeRuntime({
         entities: store,
         events,
