@@ -16,9 +16,13 @@ import {
   type ConversionBasis,
 } from './report-columns.js';
 
-// Clicks summed per transaction: its sums are added to every tier under the events file's write lock,
-// which the click writer waits for. A few thousand clicks keep that to milliseconds.
-const SLICE = 2_000;
+// Clicks summed per transaction. The sums are added to every tier under the events file's write lock,
+// which the click writer waits for, so the slice grows or shrinks to hold the lock about LOCK_TARGET_MS:
+// few groups (a campaign's hundred zones) allow large slices, 100 000 distinct sub1 values small ones.
+const FIRST_SLICE = 1_000;
+const MIN_SLICE = 200;
+const MAX_SLICE = 20_000;
+const LOCK_TARGET_MS = 2;
 const RAW_SUMS = 'count(*), sum(is_unique), sum(lander_clicked_at is not null), sum(is_bot), sum(cost_micros)';
 const ROLLED_UP = "coalesce((select value from report_state where name = 'click_rowid'), 0)";
 // Clicks a refresh has begun to read: a change to one of them may be missed by the slice being summed.
@@ -141,17 +145,20 @@ export function reportRollupsIn(database: BetterSqlite3.Database) {
     return deleteHour.run(...hourBounds(hour), upTo).changes;
   });
 
+  // Learnt from run to run: the traffic's cardinality changes slowly.
+  let slice = FIRST_SLICE;
   async function run() {
     // Immediate transactions: two refreshers wait for each other's write lock instead of failing on
     // a stale read snapshot. After each, a pause as long as the lock was held lets the click writer in.
     for (;;) {
       const after = rolledUp();
-      const upTo = Math.min(Number(lastRowid.get()), after + SLICE);
+      const upTo = Math.min(Number(lastRowid.get()), after + slice);
       if (upTo <= after) break;
       // Announced first, so a lander click on one of these clicks from now on marks its hour again.
       setState.run('click_rowid_reading', upTo);
       fillSlices(after, upTo);
-      await holdingWriteLock(() => addSlices.immediate(after, upTo));
+      const heldMs = await holdingWriteLock(() => addSlices.immediate(after, upTo));
+      slice = Math.round(Math.min(MAX_SLICE, Math.max(MIN_SLICE, (slice * LOCK_TARGET_MS) / Math.max(heldMs, 0.1))));
     }
     for (const hour of dirtyHours.all() as number[]) {
       await holdingWriteLock(() => resumTrafficHour.immediate(hour));
@@ -260,10 +267,12 @@ function hourResummer(
 /**
  * Runs a write transaction of the rollups, then waits as long as it took (at least a millisecond):
  * the click writer, retrying on SQLite's busy timeout, finds the lock free at least half the time.
+ * Returns how long the lock was held, in milliseconds.
  */
-async function holdingWriteLock(transaction: () => void): Promise<void> {
+async function holdingWriteLock(transaction: () => void): Promise<number> {
   const started = performance.now();
   transaction();
   const held = performance.now() - started;
   await new Promise<void>((resolve) => setTimeout(resolve, Math.max(1, Math.ceil(held))));
+  return held;
 }
