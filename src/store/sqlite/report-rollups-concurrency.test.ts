@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,17 +10,23 @@ import { createSqliteEventStore } from './sqlite-event-store.js';
 const START = Date.parse('2026-03-10T12:00:00Z');
 const HOUR = 3_600_000;
 
-test('two stores summing the rollups of one file at the same moment count every click once', async (t) => {
+/** A migrated event store on a file of its own, removed after the test. */
+async function eventFile(t: TestContext) {
   const dir = mkdtempSync(join(tmpdir(), 'waypost-rollups-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'events.db');
-  const first = createSqliteEventStore(file);
-  await first.migrate();
-  const second = createSqliteEventStore(file);
+  const events = createSqliteEventStore(file);
+  await events.migrate();
   t.after(async () => {
-    await first.close();
-    await second.close();
+    await events.close();
+    rmSync(dir, { recursive: true, force: true });
   });
+  return { file, events };
+}
+
+test('two stores summing the rollups of one file at the same moment count every click once', async (t) => {
+  const { file, events: first } = await eventFile(t);
+  const second = createSqliteEventStore(file);
+  t.after(() => second.close());
 
   // 9 000 clicks over two hours, campaigns 1, 2, 3 in turn: several slices, so the two refreshers'
   // transactions interleave.
@@ -41,12 +47,7 @@ test('two stores summing the rollups of one file at the same moment count every 
 });
 
 test('a lander click on a click a refresh has begun to read marks its hour to be summed again', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'waypost-rollups-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const file = join(dir, 'events.db');
-  const events = createSqliteEventStore(file);
-  await events.migrate();
-  t.after(() => events.close());
+  const { file, events } = await eventFile(t);
   const [read, unread] = [makeClick({ campaignId: 1, createdAt: START }), makeClick({ campaignId: 1, createdAt: START + HOUR })];
   await events.write({ clicks: [read!, unread!], impressions: [] });
 
