@@ -16,6 +16,7 @@ import { clickRoutes } from './routes/clicks.js';
 import { conversionLogRoutes } from './routes/conversion-log.js';
 import { postbackLogRoutes } from './routes/postback-log.js';
 import { reportRoutes } from './routes/reports.js';
+import { templateRoutes } from './routes/templates.js';
 
 export interface ApiDeps {
   config: Config;
@@ -40,4 +41,5 @@ export async function apiPlugin(app: FastifyInstance, { config, store, conversio
   conversionLogRoutes(app, routeDeps);
   postbackLogRoutes(app, routeDeps);
   reportRoutes(app, routeDeps);
+  templateRoutes(app, routeDeps);
 }

@@ -45,8 +45,14 @@ export function registerResourceRoutes<TInput extends { status: string }, TEntit
     },
   });
 
+  const completeCreateBody = resource.completeCreateBody;
   routes.post(base, {
-    schema: { tags, security, summary: `Create a ${resource.noun}`, body: resource.inputSchema, response: { 201: resource.responseSchema, ...errorResponses } },
+    schema: { tags, security, summary: `Create a ${resource.noun}`, body: resource.createSchema ?? resource.inputSchema, response: { 201: resource.responseSchema, ...errorResponses } },
+    ...(completeCreateBody && {
+      preValidation: async (request: { body: unknown }) => {
+        if (isPlainObject(request.body)) request.body = completeCreateBody(request.body);
+      },
+    }),
     handler: async (request, reply) => {
       const input = request.body as TInput;
       await resource.checkReferences?.(input, store);
@@ -89,6 +95,10 @@ export function registerResourceRoutes<TInput extends { status: string }, TEntit
       return present(archived);
     },
   });
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function pick(source: object, keys: string[]): Record<string, unknown> {

@@ -9,6 +9,10 @@ export interface Resource<TInput extends { status: string }, TEntity extends { i
   /** Human name for messages and the OpenAPI document, e.g. `traffic channel`. */
   noun: string;
   inputSchema: z.ZodObject<z.ZodRawShape>;
+  /** The POST body when creating accepts more than the input (`fromTemplate`); inputSchema otherwise. */
+  createSchema?: z.ZodObject<z.ZodRawShape>;
+  /** Completes a raw POST body before validation (a template's fields); throws an ApiError naming the field. */
+  completeCreateBody?(body: Record<string, unknown>): Record<string, unknown>;
   responseSchema: z.ZodType;
   repository(store: EntityStore): EntityRepository<TInput, TEntity>;
   /** Extra list filters: query parameter → schema; passed to the repository as `where`. */

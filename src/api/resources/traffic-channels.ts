@@ -1,4 +1,6 @@
 import { trafficChannelInputSchema, type TrafficChannel, type TrafficChannelInput } from '../../domain/traffic-channel.js';
+import { templateCatalogue } from '../../templates/template-catalogue.js';
+import { createSchemaWithTemplate, fillFromTemplate } from '../from-template.js';
 import { defineResource } from '../resource.js';
 import { entityMetaShape } from './entity-meta-schema.js';
 
@@ -8,6 +10,8 @@ export const trafficChannelsResource = defineResource<TrafficChannelInput, Traff
   path: 'traffic-channels',
   noun: 'traffic channel',
   inputSchema: trafficChannelInputSchema,
+  createSchema: createSchemaWithTemplate(trafficChannelInputSchema, 'traffic-channels'),
+  completeCreateBody: (body) => fillFromTemplate(body, templateCatalogue().trafficChannels, 'traffic-channels'),
   responseSchema: trafficChannelResponseSchema,
   repository: (store) => store.trafficChannels,
   present: (channel) => channel,
