@@ -1,4 +1,4 @@
-import http from 'node:http';
+import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { WAYPOST_USER_AGENT } from '../version.js';
@@ -6,8 +6,11 @@ import { pinnedLookup, type OutboundUrlGuard } from './outbound-url-guard.js';
 
 export interface OutboundResponse {
   statusCode: number;
-  /** The start of the body, for error messages. */
+  /** The start of the body (the first `maxBodyBytes`), for error messages. */
   bodySnippet: string;
+  /** True when the body was longer than `maxBodyBytes`; partner API clients must not parse it then. */
+  bodyTruncated: boolean;
+  headers: IncomingHttpHeaders;
   latencyMs: number;
 }
 
@@ -15,14 +18,18 @@ export class OutboundTimeoutError extends Error {
   override name = 'OutboundTimeoutError';
 }
 
-const MAX_BODY_KEPT = 2048;
+const DEFAULT_BODY_KEPT = 2048;
 
 /**
  * One GET through the SSRF guard: the URL is checked (after DNS), the connection pinned to the
  * checked address, no redirect followed, and the whole exchange bounded by `timeoutMs`. Throws
  * OutboundUrlRefusedError for a refused URL and an ordinary Error for network failures and timeouts.
  */
-export async function sendOutboundGet(rawUrl: string, options: { guard: OutboundUrlGuard; timeoutMs: number; signal?: AbortSignal }): Promise<OutboundResponse> {
+export async function sendOutboundGet(
+  rawUrl: string,
+  options: { guard: OutboundUrlGuard; timeoutMs: number; signal?: AbortSignal; maxBodyBytes?: number },
+): Promise<OutboundResponse> {
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_BODY_KEPT;
   const started = performance.now();
   const checked = await options.guard.check(rawUrl);
   const { url } = checked;
@@ -45,7 +52,7 @@ export async function sendOutboundGet(rawUrl: string, options: { guard: Outbound
         const chunks: Buffer[] = [];
         let kept = 0;
         response.on('data', (chunk: Buffer) => {
-          if (kept < MAX_BODY_KEPT) {
+          if (kept <= maxBodyBytes) {
             chunks.push(chunk);
             kept += chunk.length;
           }
@@ -54,7 +61,9 @@ export async function sendOutboundGet(rawUrl: string, options: { guard: Outbound
           clearTimeout(timer);
           resolve({
             statusCode: response.statusCode ?? 0,
-            bodySnippet: Buffer.concat(chunks).subarray(0, MAX_BODY_KEPT).toString('utf8'),
+            bodySnippet: Buffer.concat(chunks).subarray(0, maxBodyBytes).toString('utf8'),
+            bodyTruncated: kept > maxBodyBytes,
+            headers: response.headers,
             latencyMs: performance.now() - started,
           });
         });

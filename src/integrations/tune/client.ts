@@ -1,0 +1,155 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sendOutboundGet, OutboundTimeoutError } from '../../security/outbound-http.js';
+import { OutboundUrlRefusedError, type OutboundUrlGuard } from '../../security/outbound-url-guard.js';
+import { ConnectorError } from '../connector.js';
+import { appendPhpParams, type PhpParam } from './php-params.js';
+import type { TuneSettings } from './tune-settings.js';
+import { isRecord, readText } from './wire-values.js';
+
+export interface TuneClientOptions {
+  guard: OutboundUrlGuard;
+  timeoutMs?: number;
+  /** Tries per call when TUNE is throttling or overloaded (429, 502–504, timeouts), first one included. */
+  attempts?: number;
+  /** First back-off; doubled each time, and a Retry-After header wins up to `maxDelayMs`. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  maxBodyBytes?: number;
+}
+
+export interface TuneClient {
+  readonly settings: TuneSettings;
+  /** One API call; resolves to `response.data`, or throws a ConnectorError with TUNE's message. */
+  call(target: string, method: string, params?: Record<string, PhpParam | undefined>): Promise<unknown>;
+}
+
+const PARTNER = 'tune';
+const RETRY_STATUSES = new Set([429, 502, 503, 504]);
+// TUNE's throttling message is not documented; these words are how such envelopes usually read.
+const THROTTLE_MESSAGE = /rate limit|too many (requests|calls)|throttl/i;
+
+export function createTuneClient(settings: TuneSettings, options: TuneClientOptions): TuneClient {
+  const attempts = Math.max(1, options.attempts ?? 4);
+  const baseDelayMs = options.baseDelayMs ?? 1000;
+  const maxDelayMs = options.maxDelayMs ?? 30_000;
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024;
+  const endpoint = new URL(settings.baseUrl ?? `https://${settings.networkId}.api.hasoffers.com/Apiv3/json`);
+  // The generic api.hasoffers.com host learns the network from NetworkId; the network's own host knows it.
+  const sendNetworkId = !endpoint.hostname.toLowerCase().startsWith(`${settings.networkId.toLowerCase()}.`);
+
+  return {
+    settings,
+    async call(target, method, params = {}) {
+      const url = new URL(endpoint);
+      const query = url.searchParams;
+      query.set(settings.api === 'network' ? 'NetworkToken' : 'api_key', settings.apiKey);
+      if (sendNetworkId) query.set('NetworkId', settings.networkId);
+      query.set('Target', target);
+      query.set('Method', method);
+      appendPhpParams(query, params);
+      const what = `${target}::${method}`;
+
+      for (let attempt = 1; ; attempt++) {
+        let failure: ConnectorError;
+        let retryAfterMs: number | null = null;
+        try {
+          const response = await sendOutboundGet(url.href, { guard: options.guard, timeoutMs, maxBodyBytes });
+          if (response.statusCode < 200 || response.statusCode > 299) {
+            failure = new ConnectorError({
+              partner: PARTNER,
+              message: `TUNE ${what} answered HTTP ${response.statusCode}${response.statusCode === 429 ? ' (too many requests)' : ''}`,
+              partnerMessage: readErrorBody(response.bodySnippet),
+              retryable: response.statusCode === 429 || response.statusCode >= 500,
+              httpStatus: response.statusCode,
+            });
+            retryAfterMs = readRetryAfter(response.headers['retry-after']);
+            if (!RETRY_STATUSES.has(response.statusCode)) throw failure;
+          } else if (response.bodyTruncated) {
+            throw new ConnectorError({ partner: PARTNER, message: `TUNE ${what} answered more than ${maxBodyBytes} bytes; lower the page size`, retryable: false, httpStatus: 200 });
+          } else {
+            const envelope = parseEnvelope(response.bodySnippet, what);
+            if (envelope.ok) return envelope.data;
+            failure = new ConnectorError({
+              partner: PARTNER,
+              message: `TUNE ${what} refused: ${envelope.message ?? 'no error message given'}`,
+              partnerMessage: envelope.message,
+              retryable: THROTTLE_MESSAGE.test(envelope.message ?? ''),
+              httpStatus: 200,
+            });
+            if (!failure.retryable) throw failure;
+          }
+        } catch (error) {
+          if (error instanceof ConnectorError) throw error;
+          if (error instanceof OutboundUrlRefusedError) {
+            throw new ConnectorError({ partner: PARTNER, message: `TUNE API URL ${error.message}`, retryable: false, cause: error });
+          }
+          // Timeouts, resets, DNS failures: the next try may get through.
+          const reason = error instanceof OutboundTimeoutError ? error.message : (error as Error).message;
+          failure = new ConnectorError({ partner: PARTNER, message: `TUNE ${what} could not be reached: ${reason}`, retryable: true, cause: error });
+        }
+        if (attempt >= attempts) {
+          throw new ConnectorError({
+            partner: PARTNER,
+            message: `${failure.message} — gave up after ${attempts} tries`,
+            partnerMessage: failure.partnerMessage,
+            retryable: true,
+            httpStatus: failure.httpStatus,
+          });
+        }
+        const backoff = baseDelayMs * 2 ** (attempt - 1);
+        await sleep(Math.min(maxDelayMs, retryAfterMs ?? backoff));
+      }
+    },
+  };
+}
+
+type Envelope = { ok: true; data: unknown } | { ok: false; message: string | null };
+
+/** HTTP 200 with `response.status` 1 is success; anything else (in practice -1) carries the error. */
+function parseEnvelope(body: string, what: string): Envelope {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw new ConnectorError({ partner: PARTNER, message: `TUNE ${what} answered something other than JSON: ${oneLine(body)}`, retryable: false, httpStatus: 200 });
+  }
+  const response = isRecord(parsed) ? parsed.response : undefined;
+  if (!isRecord(response)) throw new ConnectorError({ partner: PARTNER, message: `TUNE ${what} answered JSON without a "response" object`, retryable: false, httpStatus: 200 });
+  if (String(response.status) === '1') return { ok: true, data: response.data };
+  return { ok: false, message: readErrorMessage(response) };
+}
+
+/** `errorMessage`, else `errors[0].err_msg` / `publicMessage`, else `errors.publicMessage` (seen as an object too). */
+function readErrorMessage(response: Record<string, unknown>): string | null {
+  const direct = readText(response.errorMessage);
+  if (direct) return direct;
+  const errors = response.errors;
+  const first = Array.isArray(errors) ? errors[0] : errors;
+  if (isRecord(first)) return readText(first.err_msg) ?? readText(first.publicMessage) ?? readText(first.message);
+  return readText(first);
+}
+
+/** A 4xx/5xx may still carry TUNE's envelope; otherwise the start of the body helps a person. */
+function readErrorBody(body: string): string | null {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (isRecord(parsed) && isRecord(parsed.response)) return readErrorMessage(parsed.response);
+  } catch {
+    // not JSON: fall through to the text
+  }
+  const text = oneLine(body);
+  return text === '' ? null : text;
+}
+
+function readRetryAfter(header: string | string[] | undefined): number | null {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
+}
+
+function oneLine(text: string): string {
+  return text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
+}
