@@ -20,15 +20,29 @@ export class OutboundTimeoutError extends Error {
 
 const DEFAULT_BODY_KEPT = 2048;
 
+export interface OutboundRequestOptions {
+  guard: OutboundUrlGuard;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  maxBodyBytes?: number;
+  method?: 'GET' | 'POST';
+  /** Added to (or replacing) the User-Agent and Accept sent by default; partner APIs put their keys here. */
+  headers?: Record<string, string>;
+  /** Sent as is, with its Content-Length. */
+  body?: string;
+}
+
 /**
  * One GET through the SSRF guard: the URL is checked (after DNS), the connection pinned to the
  * checked address, no redirect followed, and the whole exchange bounded by `timeoutMs`. Throws
  * OutboundUrlRefusedError for a refused URL and an ordinary Error for network failures and timeouts.
  */
-export async function sendOutboundGet(
-  rawUrl: string,
-  options: { guard: OutboundUrlGuard; timeoutMs: number; signal?: AbortSignal; maxBodyBytes?: number },
-): Promise<OutboundResponse> {
+export function sendOutboundGet(rawUrl: string, options: Omit<OutboundRequestOptions, 'method' | 'body'>): Promise<OutboundResponse> {
+  return sendOutboundRequest(rawUrl, options);
+}
+
+/** The same for any method, headers and body (partner APIs: header keys, JSON report queries). */
+export async function sendOutboundRequest(rawUrl: string, options: OutboundRequestOptions): Promise<OutboundResponse> {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_BODY_KEPT;
   const started = performance.now();
   const checked = await options.guard.check(rawUrl);
@@ -37,14 +51,19 @@ export async function sendOutboundGet(
   return new Promise<OutboundResponse>((resolve, reject) => {
     const request = transport.request(
       {
-        method: 'GET',
+        method: options.method ?? 'GET',
         protocol: url.protocol,
         hostname: checked.hostname,
         port: url.port || undefined,
         path: `${url.pathname}${url.search}`,
         lookup: pinnedLookup(checked),
         servername: checked.address === checked.hostname ? undefined : checked.hostname,
-        headers: { 'user-agent': WAYPOST_USER_AGENT, accept: '*/*' },
+        headers: {
+          'user-agent': WAYPOST_USER_AGENT,
+          accept: '*/*',
+          ...options.headers,
+          ...(options.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(options.body)) }),
+        },
         agent: false,
         signal: options.signal,
       },
@@ -72,7 +91,7 @@ export async function sendOutboundGet(
     );
     const timer = setTimeout(() => request.destroy(new OutboundTimeoutError(`no complete answer within ${options.timeoutMs / 1000} s`)), options.timeoutMs);
     request.on('error', fail);
-    request.end();
+    request.end(options.body);
 
     function fail(error: Error) {
       clearTimeout(timer);

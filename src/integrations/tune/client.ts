@@ -1,21 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { sendOutboundGet, OutboundTimeoutError } from '../../security/outbound-http.js';
-import { OutboundUrlRefusedError, type OutboundUrlGuard } from '../../security/outbound-url-guard.js';
 import { ConnectorError } from '../connector.js';
+import { callPartner, excerptBody, readRetryAfter, resolvePartnerHttpOptions, type PartnerHttpOptions } from '../partner-http.js';
+import { isRecord, readText } from '../wire-values.js';
 import { appendPhpParams, type PhpParam } from './php-params.js';
 import type { TuneSettings } from './tune-settings.js';
-import { isRecord, readText } from './wire-values.js';
 
-export interface TuneClientOptions {
-  guard: OutboundUrlGuard;
-  timeoutMs?: number;
-  /** Tries per call when TUNE is throttling or overloaded (429, 502–504, timeouts), first one included. */
-  attempts?: number;
-  /** First back-off; doubled each time, and a Retry-After header wins up to `maxDelayMs`. */
-  baseDelayMs?: number;
-  maxDelayMs?: number;
-  maxBodyBytes?: number;
-}
+export type TuneClientOptions = PartnerHttpOptions;
 
 export interface TuneClient {
   readonly settings: TuneSettings;
@@ -29,11 +18,7 @@ const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 const THROTTLE_MESSAGE = /rate limit|too many (requests|calls)|throttl/i;
 
 export function createTuneClient(settings: TuneSettings, options: TuneClientOptions): TuneClient {
-  const attempts = Math.max(1, options.attempts ?? 4);
-  const baseDelayMs = options.baseDelayMs ?? 1000;
-  const maxDelayMs = options.maxDelayMs ?? 30_000;
-  const timeoutMs = options.timeoutMs ?? 60_000;
-  const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024;
+  const http = resolvePartnerHttpOptions(options);
   const endpoint = new URL(settings.baseUrl ?? `https://${settings.networkId}.api.hasoffers.com/Apiv3/json`);
   // The generic api.hasoffers.com host learns the network from NetworkId; the network's own host knows it.
   const sendNetworkId = !endpoint.hostname.toLowerCase().startsWith(`${settings.networkId.toLowerCase()}.`);
@@ -50,56 +35,31 @@ export function createTuneClient(settings: TuneSettings, options: TuneClientOpti
       appendPhpParams(query, params);
       const what = `${target}::${method}`;
 
-      for (let attempt = 1; ; attempt++) {
-        let failure: ConnectorError;
-        let retryAfterMs: number | null = null;
-        try {
-          const response = await sendOutboundGet(url.href, { guard: options.guard, timeoutMs, maxBodyBytes });
-          if (response.statusCode < 200 || response.statusCode > 299) {
-            failure = new ConnectorError({
-              partner: PARTNER,
-              message: `TUNE ${what} answered HTTP ${response.statusCode}${response.statusCode === 429 ? ' (too many requests)' : ''}`,
-              partnerMessage: readErrorBody(response.bodySnippet),
-              retryable: response.statusCode === 429 || response.statusCode >= 500,
-              httpStatus: response.statusCode,
-            });
-            retryAfterMs = readRetryAfter(response.headers['retry-after']);
-            if (!RETRY_STATUSES.has(response.statusCode)) throw failure;
-          } else if (response.bodyTruncated) {
-            throw new ConnectorError({ partner: PARTNER, message: `TUNE ${what} answered more than ${maxBodyBytes} bytes; lower the page size`, retryable: false, httpStatus: 200 });
-          } else {
-            const envelope = parseEnvelope(response.bodySnippet, what);
-            if (envelope.ok) return envelope.data;
-            failure = new ConnectorError({
-              partner: PARTNER,
-              message: `TUNE ${what} refused: ${envelope.message ?? 'no error message given'}`,
-              partnerMessage: envelope.message,
-              retryable: THROTTLE_MESSAGE.test(envelope.message ?? ''),
-              httpStatus: 200,
-            });
-            if (!failure.retryable) throw failure;
-          }
-        } catch (error) {
-          if (error instanceof ConnectorError) throw error;
-          if (error instanceof OutboundUrlRefusedError) {
-            throw new ConnectorError({ partner: PARTNER, message: `TUNE API URL ${error.message}`, retryable: false, cause: error });
-          }
-          // Timeouts, resets, DNS failures: the next try may get through.
-          const reason = error instanceof OutboundTimeoutError ? error.message : (error as Error).message;
-          failure = new ConnectorError({ partner: PARTNER, message: `TUNE ${what} could not be reached: ${reason}`, retryable: true, cause: error });
-        }
-        if (attempt >= attempts) {
-          throw new ConnectorError({
+      return callPartner(PARTNER, { partnerName: 'TUNE', what, url: url.href }, http, (response) => {
+        if (response.statusCode < 200 || response.statusCode > 299) {
+          const error = new ConnectorError({
             partner: PARTNER,
-            message: `${failure.message} — gave up after ${attempts} tries`,
-            partnerMessage: failure.partnerMessage,
-            retryable: true,
-            httpStatus: failure.httpStatus,
+            message: `TUNE ${what} answered HTTP ${response.statusCode}${response.statusCode === 429 ? ' (too many requests)' : ''}`,
+            partnerMessage: readErrorBody(response.bodySnippet),
+            retryable: response.statusCode === 429 || response.statusCode >= 500,
+            httpStatus: response.statusCode,
           });
+          return { ok: false, error, retry: RETRY_STATUSES.has(response.statusCode), retryAfterMs: readRetryAfter(response.headers['retry-after']) };
         }
-        const backoff = baseDelayMs * 2 ** (attempt - 1);
-        await sleep(Math.min(maxDelayMs, retryAfterMs ?? backoff));
-      }
+        if (response.bodyTruncated) {
+          throw new ConnectorError({ partner: PARTNER, message: `TUNE ${what} answered more than ${http.maxBodyBytes} bytes; lower the page size`, retryable: false, httpStatus: 200 });
+        }
+        const envelope = parseEnvelope(response.bodySnippet, what);
+        if (envelope.ok) return { ok: true, value: envelope.data };
+        const error = new ConnectorError({
+          partner: PARTNER,
+          message: `TUNE ${what} refused: ${envelope.message ?? 'no error message given'}`,
+          partnerMessage: envelope.message,
+          retryable: THROTTLE_MESSAGE.test(envelope.message ?? ''),
+          httpStatus: 200,
+        });
+        return { ok: false, error, retry: error.retryable };
+      });
     },
   };
 }
@@ -112,7 +72,7 @@ function parseEnvelope(body: string, what: string): Envelope {
   try {
     parsed = JSON.parse(body);
   } catch {
-    throw new ConnectorError({ partner: PARTNER, message: `TUNE ${what} answered something other than JSON: ${oneLine(body)}`, retryable: false, httpStatus: 200 });
+    throw new ConnectorError({ partner: PARTNER, message: `TUNE ${what} answered something other than JSON: ${excerptBody(body)}`, retryable: false, httpStatus: 200 });
   }
   const response = isRecord(parsed) ? parsed.response : undefined;
   if (!isRecord(response)) throw new ConnectorError({ partner: PARTNER, message: `TUNE ${what} answered JSON without a "response" object`, retryable: false, httpStatus: 200 });
@@ -138,18 +98,6 @@ function readErrorBody(body: string): string | null {
   } catch {
     // not JSON: fall through to the text
   }
-  const text = oneLine(body);
+  const text = excerptBody(body);
   return text === '' ? null : text;
-}
-
-function readRetryAfter(header: string | string[] | undefined): number | null {
-  const value = Array.isArray(header) ? header[0] : header;
-  if (!value) return null;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
-}
-
-function oneLine(text: string): string {
-  return text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
 }

@@ -2,7 +2,7 @@ import type { ConversionStatus } from '../../domain/conversion-status.js';
 import { parseTimeInZone } from '../../domain/local-time.js';
 import type { ClickIdCandidate, PulledConversion, SkippedRecord } from '../connector.js';
 import { MESSAGE_ID_FIELDS, type TuneSettings } from './tune-settings.js';
-import { isRecord, readMoney, readText } from './wire-values.js';
+import { isRecord, readCurrency, readMoney, readText } from '../wire-values.js';
 
 /** The report fields a pull asks for; the event id differs by API (`Stat.id` is deprecated on the Network API). */
 export function conversionReportFields(settings: TuneSettings): string[] {
@@ -40,14 +40,13 @@ export function mapTuneConversion(row: unknown, settings: TuneSettings): { conve
   if (messageId && messageId !== transactionId) candidates.push({ source: settings.messageIdField, value: messageId });
 
   const partnerStatus = readText(stat.conversion_status);
-  const currency = readText(stat.currency)?.toUpperCase();
   const conversion: PulledConversion = {
     externalId,
     clickIdCandidates: candidates,
     status: (partnerStatus && STATUSES[partnerStatus.toLowerCase()]) || 'other',
     partnerStatus,
     payout: readMoney(stat.payout) ?? 0,
-    currency: currency && /^[A-Z]{3}$/.test(currency) ? currency : null,
+    currency: readCurrency(stat.currency),
     at: new Date(at),
     offerExternalId: readText(stat.offer_id),
     transactionId,

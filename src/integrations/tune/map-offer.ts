@@ -1,5 +1,5 @@
 import type { ImportedCap, ImportedOffer, ImportedOfferStatus, ImportedPayout, SkippedRecord } from '../connector.js';
-import { isRecord, readDecimal, readFlag, readInteger, readList, readMoney, readText } from './wire-values.js';
+import { isRecord, readCurrency, readDecimal, readFlag, readHttpUrl, readInteger, readList, readMoney, readText } from '../wire-values.js';
 
 /**
  * One TUNE offer record (`{"Offer": {…}, "TrackingLink": {…}, "Country": …, "OfferCategory": …}`)
@@ -72,11 +72,6 @@ function readStatus(value: unknown): ImportedOfferStatus {
   return (text && STATUSES[text]) || 'other';
 }
 
-function readCurrency(value: unknown): string | null {
-  const text = readText(value)?.toUpperCase();
-  return text && /^[A-Z]{3}$/.test(text) ? text : null;
-}
-
 /** `Country` comes keyed by code or id, each with a `code`; a bare key of two letters is a code too. */
 function readCountries(value: unknown): string[] {
   const codes = new Set<string>();
@@ -105,17 +100,6 @@ function readCaps(offer: Record<string, unknown>): ImportedCap[] {
     if (limit !== null && limit > 0) caps.push({ metric, period, limit });
   }
   return caps;
-}
-
-function readHttpUrl(value: unknown): string | null {
-  const text = readText(value);
-  if (!text) return null;
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? text : null;
-  } catch {
-    return null;
-  }
 }
 
 /** TUNE gives the impression pixel as an `<img src="…">` tag; the URL is what an import needs. */

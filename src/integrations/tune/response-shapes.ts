@@ -1,4 +1,4 @@
-import { isRecord, readInteger } from './wire-values.js';
+import { isRecord, readInteger } from '../wire-values.js';
 
 /**
  * The three shapes of TUNE's `response.data`, read into one form:

@@ -1,8 +1,8 @@
-import { parseMoney, type Micros } from '../../domain/money.js';
+import { parseMoney, type Micros } from '../domain/money.js';
 
 /**
- * TUNE sends nearly every scalar as a JSON string ("532", "2.00", "0"), sometimes as a number, and
- * null or "" for nothing. These readers accept all of them.
+ * Readers of partner JSON scalars. TUNE sends nearly every scalar as a string ("532", "2.00", "0"),
+ * Everflow mostly numbers and booleans, both null or "" for nothing: these accept all of them.
  */
 
 export function readText(value: unknown): string | null {
@@ -12,6 +12,7 @@ export function readText(value: unknown): string | null {
 }
 
 export function readFlag(value: unknown): boolean | null {
+  if (typeof value === 'boolean') return value;
   const text = readText(value);
   if (text === null) return null;
   if (text === '1' || text.toLowerCase() === 'true') return true;
@@ -45,9 +46,27 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A contained list TUNE may send as an array or as an object keyed by id. */
+/** A list sent as an array or as an object keyed by id (TUNE's contained models). */
 export function readList(value: unknown): unknown[] {
   if (Array.isArray(value)) return value;
   if (isRecord(value)) return Object.values(value);
   return [];
+}
+
+/** An absolute http(s) URL, as sent; anything else (relative, javascript:, garbage) is none. */
+export function readHttpUrl(value: unknown): string | null {
+  const text = readText(value);
+  if (!text) return null;
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? text : null;
+  } catch {
+    return null;
+  }
+}
+
+/** An ISO 4217 code in any case ("usd"), upper-cased; anything else is none. */
+export function readCurrency(value: unknown): string | null {
+  const text = readText(value)?.toUpperCase();
+  return text && /^[A-Z]{3}$/.test(text) ? text : null;
 }
