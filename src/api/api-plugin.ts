@@ -17,6 +17,7 @@ import { conversionLogRoutes } from './routes/conversion-log.js';
 import { postbackLogRoutes } from './routes/postback-log.js';
 import { reportRoutes } from './routes/reports.js';
 import { templateRoutes } from './routes/templates.js';
+import { integrationRoutes } from './routes/integrations.js';
 
 export interface ApiDeps {
   config: Config;
@@ -42,4 +43,5 @@ export async function apiPlugin(app: FastifyInstance, { config, store, conversio
   postbackLogRoutes(app, routeDeps);
   reportRoutes(app, routeDeps);
   templateRoutes(app, routeDeps);
+  integrationRoutes(app, routeDeps);
 }

@@ -11,6 +11,7 @@ import type { ConversionStatus } from '../domain/conversion-status.js';
 import type { DuplicatePlan, RecordOutcome } from '../domain/duplicate-resolution.js';
 import type { Micros } from '../domain/money.js';
 import type { JourneyEvent } from '../domain/journey.js';
+import type { Integration, IntegrationChanges, IntegrationKind, IntegrationRun, IntegrationRunCounts, IntegrationRunKind, IntegrationRunState, IntegrationRunTrigger, IntegrationStatus, NewIntegration } from '../domain/integration.js';
 
 /**
  * The EntityStore port: configuration entities, API keys (and, as Waypost grows, conversions, jobs
@@ -219,6 +220,28 @@ export interface OutboxRepository {
   requeue(id: number, now: number, changes?: { url: string; dedupeKey: string | null }): Promise<OutboxEntry | undefined>;
 }
 
+export interface IntegrationRepository {
+  /** Newest first; every filter narrows. */
+  list(query: { partner?: string | undefined; kind?: IntegrationKind | undefined; statuses?: IntegrationStatus[] | undefined; offerSourceId?: number | undefined; limit: number; offset: number }): Promise<Page<Integration>>;
+  get(id: number): Promise<Integration | undefined>;
+  create(integration: NewIntegration, now: number): Promise<Integration>;
+  /** undefined when no such integration exists. */
+  update(id: number, changes: IntegrationChanges, now: number): Promise<Integration | undefined>;
+  /** Removes the integration with its run log; false when it did not exist. */
+  delete(id: number): Promise<boolean>;
+}
+
+/** The run log of integrations: one row per import or conversion pull, written as the run goes. */
+export interface IntegrationRunRepository {
+  /** A run in state `running` with nothing counted yet. */
+  start(run: { integrationId: number; kind: IntegrationRunKind; trigger: IntegrationRunTrigger; startedAt: number }): Promise<IntegrationRun>;
+  /** Replaces the counts of a run, so progress is visible while it runs; `state`/`finishedAt` end it. */
+  record(id: number, counts: IntegrationRunCounts, end?: { state: Exclude<IntegrationRunState, 'running'>; finishedAt: number }): Promise<IntegrationRun | undefined>;
+  get(id: number): Promise<IntegrationRun | undefined>;
+  /** One integration's runs, newest first (by start, then id). */
+  list(integrationId: number, page: { limit: number; offset: number }): Promise<Page<IntegrationRun>>;
+}
+
 /**
  * Everything one inbound postback writes, committed together: the conversion under its duplicate
  * plan, what that leads to (a status change, the traffic channel's postback) and the log row. Either
@@ -273,6 +296,8 @@ export interface EntityStore {
   postbackLog: PostbackLogRepository;
   currencyRates: CurrencyRateRepository;
   outbox: OutboxRepository;
+  integrations: IntegrationRepository;
+  integrationRuns: IntegrationRunRepository;
   /**
    * Stores one postback's commit in a transaction shared with the postbacks that arrive in the same
    * turn of the event loop (group commit); resolves only once that transaction has committed. A

@@ -168,6 +168,44 @@ export interface OutboxAttemptTable {
   error: string | null;
 }
 
+/** Unix ms times; settings and run details are JSON text; credentials are one sealed string. */
+export interface IntegrationTable {
+  id: Generated<number>;
+  kind: string;
+  partner: string;
+  name: string;
+  offer_source_id: number | null;
+  settings: string;
+  credentials: string;
+  status: string;
+  last_error: string | null;
+  last_error_at: number | null;
+  checked_at: number | null;
+  check_ok: number | null;
+  check_message: string | null;
+  connected_at: number | null;
+  offers_visible: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface IntegrationRunTable {
+  id: Generated<number>;
+  integration_id: number;
+  kind: string;
+  trigger: string;
+  state: string;
+  started_at: number;
+  finished_at: number | null;
+  offers_fetched: number;
+  offers_created: number;
+  offers_updated: number;
+  offers_skipped: number;
+  conversions_pulled: number;
+  errors: string;
+  skips: string;
+}
+
 export interface Database {
   traffic_channels: TrafficChannelTable;
   offer_sources: OfferSourceTable;
@@ -182,6 +220,8 @@ export interface Database {
   currency_rates: CurrencyRateTable;
   outbox: OutboxTable;
   outbox_attempts: OutboxAttemptTable;
+  integrations: IntegrationTable;
+  integration_runs: IntegrationRunTable;
 }
 
 export type EntityTableName = 'traffic_channels' | 'offer_sources' | 'offers' | 'landers' | 'campaigns' | 'conversion_types';

@@ -5,6 +5,8 @@ import type { Database } from './database.js';
 import { createConversionRepository } from './conversion-repository.js';
 import { createCurrencyRateRepository } from './currency-rate-repository.js';
 import { createEntityRepository } from './entity-repository.js';
+import { createIntegrationRepository } from './integration-repository.js';
+import { createIntegrationRunRepository } from './integration-run-repository.js';
 import { GroupCommit } from './group-commit.js';
 import { createPostbackLogRepository } from './postback-log-repository.js';
 import { createOutboxRepository } from './outbox-repository.js';
@@ -51,6 +53,8 @@ export function createSqlEntityStore(db: Kysely<Database>, dialect: SqlDialect, 
     postbackLog: createPostbackLogRepository(db),
     currencyRates: createCurrencyRateRepository(db),
     outbox: createOutboxRepository(db),
+    integrations: createIntegrationRepository(db),
+    integrationRuns: createIntegrationRunRepository(db),
     commitPostback: (commit) => postbackCommits.submit(commit),
 
     apiKeys: {

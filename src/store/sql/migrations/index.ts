@@ -6,6 +6,7 @@ import { outboxMigration } from './0003-outbox.js';
 import { logIndexesMigration } from './0004-log-indexes.js';
 import { conversionChangesMigration } from './0005-conversion-changes.js';
 import { postbackLogByConversionMigration } from './0006-postback-log-by-conversion.js';
+import { integrationsMigration } from './0007-integrations.js';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
 export function allMigrations(dialect: SqlDialect): Record<string, Migration> {
@@ -16,5 +17,6 @@ export function allMigrations(dialect: SqlDialect): Record<string, Migration> {
     '0004-log-indexes': logIndexesMigration(),
     '0005-conversion-changes': conversionChangesMigration(),
     '0006-postback-log-by-conversion': postbackLogByConversionMigration(),
+    '0007-integrations': integrationsMigration(dialect),
   };
 }

@@ -1,0 +1,290 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { nameSchema } from '../../domain/entity.js';
+import { INTEGRATION_KINDS, INTEGRATION_RUN_KINDS, INTEGRATION_RUN_STATES, INTEGRATION_RUN_TRIGGERS, INTEGRATION_STATUSES, type Integration, type IntegrationRun, type IntegrationStatus } from '../../domain/integration.js';
+import { maskCredential, openCredentials } from '../../integrations/integration-credentials.js';
+import {
+  changeIntegration,
+  createIntegration,
+  deleteIntegration,
+  disableIntegration,
+  enableIntegration,
+  getIntegration,
+  listIntegrationRuns,
+  testIntegrationConnection,
+  type IntegrationDeps,
+  type NewIntegrationRequest,
+} from '../../integrations/manage-integrations.js';
+import { PARTNERS, partnerDefinition, type PartnerDefinition } from '../../integrations/partner-registry.js';
+import { createCredentialCipher, type CredentialCipher } from '../../security/credential-cipher.js';
+import { createOutboundUrlGuard } from '../../security/outbound-url-guard.js';
+import { loadOrCreateSecretKey } from '../../security/secret-key.js';
+import { errorResponses } from '../error-schema.js';
+import { idParamsSchema } from '../list-query.js';
+import { optionalId } from '../resources/entity-meta-schema.js';
+import { iso, security, type AdminRouteDeps } from './route-deps.js';
+
+const tags = ['integrations'];
+
+/** One body per partner, told apart by `partner`, so the document shows each partner's settings and credentials. */
+function createBodyOption(partner: PartnerDefinition) {
+  return z
+    .object({
+      partner: z.literal(partner.key).describe(partner.label),
+      kind: z.literal(partner.kind).default(partner.kind as never),
+      name: nameSchema,
+      ...(partner.kind === 'offer_source' && { offerSourceId: z.number().int().positive().describe('the offer source whose offers it imports and whose conversions it pulls') }),
+      settings: partner.settingsSchema,
+      credentials: partner.credentialsSchema.describe('stored encrypted with the secret key; never shown again'),
+      status: z.enum(['active', 'disabled']).default('active'),
+    })
+    .strict();
+}
+
+const partnerOptions = Object.values(PARTNERS).map(createBodyOption);
+const createBodySchema = z.discriminatedUnion('partner', partnerOptions as [ReturnType<typeof createBodyOption>, ...ReturnType<typeof createBodyOption>[]]);
+
+const patchBodySchema = z
+  .object({
+    name: nameSchema.optional(),
+    offerSourceId: z.number().int().positive().optional(),
+    settings: z.looseObject({}).optional().describe("fields of the partner's settings to change; fields left out keep their value"),
+    credentials: z.looseObject({}).optional().describe('credential fields to replace; fields left out keep their stored value'),
+  })
+  .strict();
+
+const timeSchema = z.string().nullable();
+
+const integrationSchema = z
+  .object({
+    id: z.number().int(),
+    kind: z.enum(INTEGRATION_KINDS),
+    partner: z.string(),
+    name: z.string(),
+    offerSourceId: z.number().int().nullable(),
+    settings: z.record(z.string(), z.unknown()).describe("the partner's settings, defaults filled in"),
+    credentials: z.record(z.string(), z.string().nullable()).describe('each credential field: masked when set (its last 4 characters at most), null when not; never shown in clear'),
+    credentialsReadable: z.boolean().describe('false when the stored credentials no longer open with the secret key (it was replaced); set them again with PATCH'),
+    status: z.enum(INTEGRATION_STATUSES).describe('active; disabled (nothing runs); error (the last call to the partner failed: see lastError)'),
+    lastError: z.object({ message: z.string(), at: z.string() }).nullable().describe("the last failure talking to the partner, in the partner's words where it gave some"),
+    connection: z.object({
+      state: z.enum(['untested', 'connected', 'failed']).describe('what the last connection test found'),
+      checkedAt: timeSchema,
+      message: z.string().nullable(),
+      connectedAt: timeSchema.describe('the last successful connection test'),
+      offersVisible: z.number().int().nullable().describe('offers the partner showed at that test'),
+    }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Integration' });
+
+const runSchema = z
+  .object({
+    id: z.number().int(),
+    integrationId: z.number().int(),
+    kind: z.enum(INTEGRATION_RUN_KINDS),
+    trigger: z.enum(INTEGRATION_RUN_TRIGGERS),
+    state: z.enum(INTEGRATION_RUN_STATES).describe('running (its counts grow as it goes), succeeded or failed'),
+    startedAt: z.string(),
+    finishedAt: timeSchema,
+    offersFetched: z.number().int(),
+    offersCreated: z.number().int(),
+    offersUpdated: z.number().int(),
+    offersSkipped: z.number().int(),
+    conversionsPulled: z.number().int(),
+    errors: z.array(z.string()),
+    skips: z.array(z.object({ externalId: z.string().nullable(), reason: z.string() })).describe("each skipped record: the partner's id and why"),
+  })
+  .meta({ id: 'IntegrationRun' });
+
+const testConnectionSchema = z.object({
+  ok: z.boolean(),
+  message: z.string().describe("what the partner showed, or its error message as it gave it"),
+  offersVisible: z.number().int().nullable(),
+  retryable: z.boolean().nullable().describe('for a failure: whether trying later may succeed (rate limit, timeout) rather than needing a change'),
+  integration: integrationSchema,
+});
+
+const statusListSchema = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined) return undefined;
+    const statuses = value.split(',').map((s) => s.trim());
+    const unknown = statuses.find((s) => !(INTEGRATION_STATUSES as readonly string[]).includes(s));
+    if (unknown !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `unknown status "${unknown}"; use ${INTEGRATION_STATUSES.join(', ')}` });
+      return z.NEVER;
+    }
+    return statuses as IntegrationStatus[];
+  })
+  .describe('comma-separated statuses to include; default all');
+
+const listQuerySchema = z.object({
+  partner: z.string().max(64).optional(),
+  kind: z.enum(INTEGRATION_KINDS).optional(),
+  status: statusListSchema,
+  offerSourceId: optionalId,
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+const pageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(20),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
+
+function presentIntegration(integration: Integration, cipher: CredentialCipher): z.input<typeof integrationSchema> {
+  const { connection } = integration;
+  const stored = openCredentials(cipher, integration.sealedCredentials);
+  const fields = partnerDefinition(integration.partner)?.credentialFields ?? Object.keys(stored ?? {});
+  const credentials = Object.fromEntries(
+    fields.map((field) => {
+      // Unreadable credentials are still set; only their last characters are unknown.
+      const value = stored ? stored[field] : '';
+      return [field, value === undefined || value === null ? null : maskCredential(value)];
+    }),
+  );
+  return {
+    id: integration.id,
+    kind: integration.kind,
+    partner: integration.partner,
+    name: integration.name,
+    offerSourceId: integration.offerSourceId,
+    settings: integration.settings,
+    credentials,
+    credentialsReadable: stored !== undefined,
+    status: integration.status,
+    lastError: integration.lastError && { message: integration.lastError.message, at: iso(integration.lastError.at) },
+    connection: {
+      state: connection.ok === null ? 'untested' : connection.ok ? 'connected' : 'failed',
+      checkedAt: connection.checkedAt === null ? null : iso(connection.checkedAt),
+      message: connection.message,
+      connectedAt: connection.connectedAt === null ? null : iso(connection.connectedAt),
+      offersVisible: connection.offersVisible,
+    },
+    createdAt: iso(integration.createdAt),
+    updatedAt: iso(integration.updatedAt),
+  };
+}
+
+function presentRun(run: IntegrationRun): z.input<typeof runSchema> {
+  return { ...run, startedAt: iso(run.startedAt), finishedAt: run.finishedAt === null ? null : iso(run.finishedAt) };
+}
+
+/**
+ * Integrations: Waypost's accounts at partners (TUNE/HasOffers now), with settings checked by the
+ * partner's schema, credentials sealed with the secret key, a real connection test, enable/disable,
+ * and each integration's run log.
+ */
+export function integrationRoutes(app: FastifyInstance, { config, store }: AdminRouteDeps): void {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  // The same key start-up loads (or generates) for the edge, read once here.
+  const cipher = createCredentialCipher(loadOrCreateSecretKey(config.dataDir, config.secretKey).key);
+  const deps: IntegrationDeps = { store, cipher, guard: createOutboundUrlGuard({ allowHosts: config.outbound.allowHosts }) };
+  const present = (integration: Integration) => presentIntegration(integration, cipher);
+
+  routes.get('/integrations', {
+    schema: { tags, security, summary: 'List integrations, newest first', querystring: listQuerySchema, response: { 200: page(integrationSchema), ...errorResponses } },
+    handler: async (request) => {
+      const { partner, kind, status, offerSourceId, limit, offset } = request.query;
+      const found = await store.integrations.list({ partner, kind, statuses: status, offerSourceId, limit, offset });
+      return { items: found.items.map(present), total: found.total, limit, offset };
+    },
+  });
+
+  routes.post('/integrations', {
+    schema: {
+      tags,
+      security,
+      summary: 'Create an integration',
+      description: `Partners: ${Object.values(PARTNERS).map((p) => `\`${p.key}\` (${p.label})`).join(', ')}. Settings are checked by the partner's schema; credentials are stored encrypted and shown only masked.`,
+      body: createBodySchema,
+      response: { 201: integrationSchema, ...errorResponses },
+    },
+    handler: async (request, reply) => reply.status(201).send(present(await createIntegration(deps, request.body as NewIntegrationRequest))),
+  });
+
+  routes.get('/integrations/:id', {
+    schema: { tags, security, summary: 'Get an integration', params: idParamsSchema, response: { 200: integrationSchema, ...errorResponses } },
+    handler: async (request) => present(await getIntegration(deps, request.params.id)),
+  });
+
+  routes.patch('/integrations/:id', {
+    schema: {
+      tags,
+      security,
+      summary: 'Change an integration',
+      description: 'Settings and credentials are merged over the stored ones and checked whole. Partner and kind cannot change; status changes through enable and disable.',
+      params: idParamsSchema,
+      body: patchBodySchema,
+      response: { 200: integrationSchema, ...errorResponses },
+    },
+    handler: async (request) => present(await changeIntegration(deps, request.params.id, request.body)),
+  });
+
+  routes.delete('/integrations/:id', {
+    schema: {
+      tags,
+      security,
+      summary: 'Delete an integration',
+      description:
+        'Deletes the integration with its stored credentials and run log; it cannot be enabled again (create a new one instead). The offers it imported are kept, with their external ids, and no longer belong to any integration.',
+      params: idParamsSchema,
+      response: { 204: z.null().describe('deleted'), ...errorResponses },
+    },
+    handler: async (request, reply) => {
+      await deleteIntegration(deps, request.params.id);
+      return reply.status(204).send(null);
+    },
+  });
+
+  routes.post('/integrations/:id/test-connection', {
+    schema: {
+      tags,
+      security,
+      summary: 'Test the connection with one real call to the partner',
+      description: "Answers what the partner showed (offers visible) or its error message. Success marks the integration connected (and ends an `error` status); failure records the message as its last error and sets status `error` unless it is disabled.",
+      params: idParamsSchema,
+      response: { 200: testConnectionSchema, ...errorResponses },
+    },
+    handler: async (request) => {
+      const { check, integration } = await testIntegrationConnection(deps, request.params.id);
+      return {
+        ok: check.ok,
+        message: check.message,
+        offersVisible: check.ok ? check.offersVisible : null,
+        retryable: check.ok ? null : check.retryable,
+        integration: present(integration),
+      };
+    },
+  });
+
+  routes.post('/integrations/:id/enable', {
+    schema: { tags, security, summary: 'Enable an integration (status active)', params: idParamsSchema, response: { 200: integrationSchema, ...errorResponses } },
+    handler: async (request) => present(await enableIntegration(deps, request.params.id)),
+  });
+
+  routes.post('/integrations/:id/disable', {
+    schema: { tags, security, summary: 'Disable an integration: nothing runs for it until enabled', params: idParamsSchema, response: { 200: integrationSchema, ...errorResponses } },
+    handler: async (request) => present(await disableIntegration(deps, request.params.id)),
+  });
+
+  routes.get('/integrations/:id/runs', {
+    schema: {
+      tags,
+      security,
+      summary: "An integration's run log, newest first: offers fetched, created, updated and skipped (each with its reason), conversions pulled, errors",
+      params: idParamsSchema,
+      querystring: pageQuerySchema,
+      response: { 200: page(runSchema), ...errorResponses },
+    },
+    handler: async (request) => {
+      const { limit, offset } = request.query;
+      const found = await listIntegrationRuns(deps, request.params.id, { limit, offset });
+      return { items: found.items.map(presentRun), total: found.total, limit, offset };
+    },
+  });
+}

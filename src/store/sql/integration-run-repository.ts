@@ -1,0 +1,74 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { IntegrationRun, IntegrationRunCounts, IntegrationRunKind, IntegrationRunState, IntegrationRunTrigger } from '../../domain/integration.js';
+import { emptyRunCounts } from '../../domain/integration.js';
+import type { IntegrationRunRepository } from '../entity-store.js';
+import type { Database, IntegrationRunTable } from './database.js';
+
+export function createIntegrationRunRepository(db: Kysely<Database>): IntegrationRunRepository {
+  const byId = async (id: number) => {
+    const row = await db.selectFrom('integration_runs').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? runFromRow(row) : undefined;
+  };
+
+  return {
+    async start(run) {
+      const row = await db
+        .insertInto('integration_runs')
+        .values({ integration_id: run.integrationId, kind: run.kind, trigger: run.trigger, state: 'running', started_at: run.startedAt, finished_at: null, ...countColumns(emptyRunCounts()) })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return runFromRow(row);
+    },
+
+    async record(id, counts, end) {
+      const result = await db
+        .updateTable('integration_runs')
+        .set({ ...countColumns(counts), ...(end && { state: end.state, finished_at: end.finishedAt }) })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 0 ? undefined : byId(id);
+    },
+
+    get: byId,
+
+    async list(integrationId, page) {
+      const select = db.selectFrom('integration_runs').where('integration_id', '=', integrationId);
+      const [rows, count] = await Promise.all([
+        select.selectAll().orderBy('started_at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute(),
+        select.select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow(),
+      ]);
+      return { items: rows.map(runFromRow), total: Number(count.total) };
+    },
+  };
+}
+
+function countColumns(counts: IntegrationRunCounts) {
+  return {
+    offers_fetched: counts.offersFetched,
+    offers_created: counts.offersCreated,
+    offers_updated: counts.offersUpdated,
+    offers_skipped: counts.offersSkipped,
+    conversions_pulled: counts.conversionsPulled,
+    errors: JSON.stringify(counts.errors),
+    skips: JSON.stringify(counts.skips),
+  };
+}
+
+function runFromRow(row: Selectable<IntegrationRunTable>): IntegrationRun {
+  return {
+    id: Number(row.id),
+    integrationId: Number(row.integration_id),
+    kind: row.kind as IntegrationRunKind,
+    trigger: row.trigger as IntegrationRunTrigger,
+    state: row.state as IntegrationRunState,
+    startedAt: Number(row.started_at),
+    finishedAt: row.finished_at === null ? null : Number(row.finished_at),
+    offersFetched: Number(row.offers_fetched),
+    offersCreated: Number(row.offers_created),
+    offersUpdated: Number(row.offers_updated),
+    offersSkipped: Number(row.offers_skipped),
+    conversionsPulled: Number(row.conversions_pulled),
+    errors: JSON.parse(row.errors) as string[],
+    skips: JSON.parse(row.skips) as IntegrationRun['skips'],
+  };
+}
