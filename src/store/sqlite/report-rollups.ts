@@ -16,9 +16,11 @@ import {
   type ConversionBasis,
 } from './report-columns.js';
 
-// Clicks summed per transaction. The sums are added to every tier under the events file's write lock,
-// which the click writer waits for, so the slice grows or shrinks to hold the lock about LOCK_TARGET_MS:
-// few groups (a campaign's hundred zones) allow large slices, 100 000 distinct sub1 values small ones.
+// Clicks summed per transaction. The sums are added to every tier under the events file's write lock.
+// While clicks are arriving the click writer waits for that lock, so the slice grows or shrinks to
+// hold it about LOCK_TARGET_MS (few groups, a campaign's hundred zones, allow large slices; 100 000
+// distinct sub1 values small ones) and each is followed by a pause; a backlog with no clicks
+// arriving (a first refresh, a restart) is summed in large slices without pauses.
 const FIRST_SLICE = 1_000;
 const MIN_SLICE = 200;
 const MAX_SLICE = 20_000;
@@ -147,24 +149,29 @@ export function reportRollupsIn(database: BetterSqlite3.Database) {
 
   // Learnt from run to run: the traffic's cardinality changes slowly.
   let slice = FIRST_SLICE;
+  // The newest click at the last look: clicks beyond it mean the writer is at work.
+  let seenRowid: number | undefined;
   async function run() {
     // Immediate transactions: two refreshers wait for each other's write lock instead of failing on
-    // a stale read snapshot. After each, a pause as long as the lock was held lets the click writer in.
+    // a stale read snapshot.
     for (;;) {
+      const newest = Number(lastRowid.get());
+      const clicksArriving = seenRowid !== undefined && newest > seenRowid;
+      seenRowid = newest;
       const after = rolledUp();
-      const upTo = Math.min(Number(lastRowid.get()), after + slice);
+      const upTo = Math.min(newest, after + (clicksArriving ? slice : MAX_SLICE));
       if (upTo <= after) break;
       // Announced first, so a lander click on one of these clicks from now on marks its hour again.
       setState.run('click_rowid_reading', upTo);
       fillSlices(after, upTo);
-      const heldMs = await holdingWriteLock(() => addSlices.immediate(after, upTo));
-      slice = Math.round(Math.min(MAX_SLICE, Math.max(MIN_SLICE, (slice * LOCK_TARGET_MS) / Math.max(heldMs, 0.1))));
+      const heldMs = await holdingWriteLock(() => addSlices.immediate(after, upTo), clicksArriving);
+      if (clicksArriving) slice = Math.round(Math.min(MAX_SLICE, Math.max(MIN_SLICE, (slice * LOCK_TARGET_MS) / Math.max(heldMs, 0.1))));
     }
     for (const hour of dirtyHours.all() as number[]) {
-      await holdingWriteLock(() => resumTrafficHour.immediate(hour));
+      await holdingWriteLock(() => resumTrafficHour.immediate(hour), true);
     }
     for (const { basis, hour } of conversionDirtyHours.all() as { basis: ConversionBasis; hour: number }[]) {
-      await holdingWriteLock(() => resumConversionHour.immediate(basis, hour));
+      await holdingWriteLock(() => resumConversionHour.immediate(basis, hour), true);
     }
   }
   let running: Promise<void> | undefined;
@@ -197,7 +204,7 @@ export function reportRollupsIn(database: BetterSqlite3.Database) {
         if (oldest === undefined) break;
         const hour = oldest - (oldest % HOUR_MS);
         if (hour + HOUR_MS > before) break;
-        await holdingWriteLock(() => (deleted += retainHour.immediate(hour)));
+        await holdingWriteLock(() => (deleted += retainHour.immediate(hour)), true);
         from = hour + HOUR_MS;
       }
       return deleted;
@@ -265,14 +272,14 @@ function hourResummer(
 }
 
 /**
- * Runs a write transaction of the rollups, then waits as long as it took (at least a millisecond):
- * the click writer, retrying on SQLite's busy timeout, finds the lock free at least half the time.
- * Returns how long the lock was held, in milliseconds.
+ * Runs a write transaction of the rollups and, when others may be waiting for the lock (`yieldLock`),
+ * waits as long as it took (at least a millisecond): the click writer, retrying on SQLite's busy
+ * timeout, finds the lock free at least half the time. Returns how long the lock was held, in ms.
  */
-async function holdingWriteLock(transaction: () => void): Promise<number> {
+async function holdingWriteLock(transaction: () => void, yieldLock: boolean): Promise<number> {
   const started = performance.now();
   transaction();
   const held = performance.now() - started;
-  await new Promise<void>((resolve) => setTimeout(resolve, Math.max(1, Math.ceil(held))));
+  await new Promise<void>((resolve) => (yieldLock ? setTimeout(resolve, Math.max(1, Math.ceil(held))) : setImmediate(resolve)));
   return held;
 }

@@ -5,9 +5,9 @@ import { reportRollupsIn } from './report-rollups.js';
 /** The rollup thread's side (see rollup-thread.ts): its own connection, the rollups' statements, and requests. */
 const database = openSqlite((workerData as { file: string }).file);
 database.pragma('temp_store = memory');
-// Each new click is read once (the OS caches the file); this cache holds the rollups' upper levels,
+// Each new click is read once (the OS caches the file); this cache holds the rollups' upper levels
 // and its size counts in the serving process's memory.
-database.pragma('cache_size = -8192');
+database.pragma('cache_size = -16384');
 // The serving store's checkpointer copies WAL frames; a checkpoint inside a rollup commit would only
 // hold the write lock longer.
 database.pragma('wal_autocheckpoint = 0');
