@@ -1,4 +1,3 @@
-import { zoneOffsetAt } from '../../domain/local-time.js';
 import {
   ConnectorError,
   type ConnectionCheck,
@@ -10,6 +9,7 @@ import {
   type PulledConversionPage,
   type SkippedRecord,
 } from '../connector.js';
+import { localDate } from '../partner-wall-clock.js';
 import { createTuneClient, type TuneClient, type TuneClientOptions } from './client.js';
 import { conversionReportFields, mapTuneConversion } from './map-conversion.js';
 import { mapTuneOffer } from './map-offer.js';
@@ -132,8 +132,4 @@ async function* pages(client: TuneClient, target: string, method: string, params
     if (!more) return;
   }
   throw new ConnectorError({ partner: 'tune', message: `TUNE ${target}::${method} announced more than ${MAX_PAGES} pages; raise the page size`, retryable: false });
-}
-
-function localDate(instant: number, timeZone: string): string {
-  return new Date(instant + zoneOffsetAt(instant, timeZone)).toISOString().slice(0, 10);
 }
