@@ -62,7 +62,10 @@ export async function changeIntegration(deps: IntegrationDeps, id: number, reque
   if (request.name !== undefined) changes.name = request.name;
   if (request.offerSourceId !== undefined) changes.offerSourceId = await checkOfferSource(deps, partner.kind, request.offerSourceId);
   if (request.settings !== undefined) {
-    changes.settings = parseOrThrow(partner.settingsSchema, { ...current.settings, ...request.settings }, 'settings');
+    const merged = { ...current.settings, ...request.settings };
+    // Import settings are merged one level down too, so changing a filter keeps the other settings.
+    if (isPlainObject(request.settings.import) && isPlainObject(current.settings.import)) merged.import = { ...current.settings.import, ...request.settings.import };
+    changes.settings = parseOrThrow(partner.settingsSchema, merged, 'settings');
   }
   if (request.credentials !== undefined) {
     const stored = openCredentials(deps.cipher, current.sealedCredentials);
@@ -166,6 +169,10 @@ function parseOrThrow(schema: z.ZodType, value: unknown, prefix: string): Record
   const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
   const field = fieldPath([prefix, ...(path as (string | number)[])]);
   throw new ApiError('validation_error', `${field}: ${issue.message}`, field);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function now(deps: Pick<IntegrationDeps, 'now'>): number {

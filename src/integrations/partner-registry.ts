@@ -1,9 +1,14 @@
 import { z } from 'zod';
 import type { IntegrationKind } from '../domain/integration.js';
 import type { OutboundUrlGuard } from '../security/outbound-url-guard.js';
+import { createCakeConnector } from './cake/cake-connector.js';
+import { cakeSettingsSchema } from './cake/cake-settings.js';
 import type { PartnerConnector } from './connector.js';
+import { importSettingsSchema } from './import-settings.js';
 import { createEverflowConnector } from './everflow/everflow-connector.js';
 import { everflowSettingsSchema } from './everflow/everflow-settings.js';
+import { createTrackierConnector } from './trackier/trackier-connector.js';
+import { trackierSettingsSchema } from './trackier/trackier-settings.js';
 import { createTuneConnector } from './tune/tune-connector.js';
 import { tuneSettingsSchema } from './tune/tune-settings.js';
 
@@ -43,15 +48,20 @@ function definePartner<S extends z.ZodObject>(
   connect: (settings: z.output<S>, options: ConnectorOptions) => PartnerConnector,
 ): PartnerDefinition {
   const mask = Object.fromEntries(credentialFields.map((field) => [field, true])) as Record<string, true>;
+  // An offer source's integration also holds how its offers are imported (import-settings.ts); its connector never reads that.
+  const full: z.ZodObject = kind === 'offer_source' ? schema.extend({ import: importSettingsSchema.prefault({}) }) : schema;
   return {
     key,
     label,
     kind,
-    settingsSchema: schema.omit(mask).strict(),
-    credentialsSchema: schema.pick(mask).strict(),
+    settingsSchema: full.omit(mask).strict(),
+    credentialsSchema: full.pick(mask).strict(),
     credentialFields,
-    schema,
-    connect: (settings, options) => connect(schema.parse(settings), options),
+    schema: full,
+    connect: (settings, options) => {
+      const { import: _import, ...connectorSettings } = settings;
+      return connect(schema.parse(connectorSettings), options);
+    },
   };
 }
 
@@ -60,6 +70,8 @@ export const PARTNERS: Readonly<Record<string, PartnerDefinition>> = Object.from
   [
     definePartner('tune', 'TUNE/HasOffers', 'offer_source', tuneSettingsSchema, ['apiKey'], createTuneConnector),
     definePartner('everflow', 'Everflow', 'offer_source', everflowSettingsSchema, ['apiKey'], createEverflowConnector),
+    definePartner('trackier', 'Trackier', 'offer_source', trackierSettingsSchema, ['apiKey'], createTrackierConnector),
+    definePartner('cake', 'CAKE', 'offer_source', cakeSettingsSchema, ['apiKey'], createCakeConnector),
   ].map((partner) => [partner.key, partner]),
 );
 

@@ -227,12 +227,22 @@ export interface IntegrationRepository {
   create(integration: NewIntegration, now: number): Promise<Integration>;
   /** undefined when no such integration exists. */
   update(id: number, changes: IntegrationChanges, now: number): Promise<Integration | undefined>;
-  /** Removes the integration with its run log; false when it did not exist. */
+  /** Removes the integration with its run log and unlinks the offers it imported (they stay); false when it did not exist. */
   delete(id: number): Promise<boolean>;
+}
+
+/** The offers an integration's import matches against and writes, all of a refresh at once. */
+export interface ImportedOfferRepository {
+  /** Offers linked to the integration, and every offer of the offer source that has a partner id (archived ones too). */
+  candidates(integrationId: number, offerSourceId: number): Promise<Offer[]>;
+  /** Creates and updates in one transaction, linking each offer to the integration: all of it is stored or none. */
+  apply(integrationId: number, changes: { create: OfferInput[]; update: { id: number; input: OfferInput }[] }): Promise<void>;
 }
 
 /** The run log of integrations: one row per import or conversion pull, written as the run goes. */
 export interface IntegrationRunRepository {
+  /** A run in state `running` with nothing counted yet; undefined when a run of the same integration is still `running`. */
+  startUnlessRunning(run: { integrationId: number; kind: IntegrationRunKind; trigger: IntegrationRunTrigger; startedAt: number }): Promise<IntegrationRun | undefined>;
   /** A run in state `running` with nothing counted yet. */
   start(run: { integrationId: number; kind: IntegrationRunKind; trigger: IntegrationRunTrigger; startedAt: number }): Promise<IntegrationRun>;
   /** Replaces the counts of a run, so progress is visible while it runs; `state`/`finishedAt` end it. */
@@ -298,6 +308,7 @@ export interface EntityStore {
   outbox: OutboxRepository;
   integrations: IntegrationRepository;
   integrationRuns: IntegrationRunRepository;
+  importedOffers: ImportedOfferRepository;
   /**
    * Stores one postback's commit in a transaction shared with the postbacks that arrive in the same
    * turn of the event loop (group commit); resolves only once that transaction has committed. A

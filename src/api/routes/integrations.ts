@@ -16,6 +16,7 @@ import {
   type IntegrationDeps,
   type NewIntegrationRequest,
 } from '../../integrations/manage-integrations.js';
+import { startOfferImport } from '../../integrations/import-offers.js';
 import { PARTNERS, partnerDefinition, type PartnerDefinition } from '../../integrations/partner-registry.js';
 import { createCredentialCipher, type CredentialCipher } from '../../security/credential-cipher.js';
 import { createOutboundUrlGuard } from '../../security/outbound-url-guard.js';
@@ -185,6 +186,11 @@ export function integrationRoutes(app: FastifyInstance, { config, store }: Admin
   const cipher = createCredentialCipher(loadOrCreateSecretKey(config.dataDir, config.secretKey).key);
   const deps: IntegrationDeps = { store, cipher, guard: createOutboundUrlGuard({ allowHosts: config.outbound.allowHosts }) };
   const present = (integration: Integration) => presentIntegration(integration, cipher);
+  // Imports started here run past their request; closing the server waits for them so none is cut off mid-write.
+  const imports = new Set<Promise<unknown>>();
+  app.addHook('onClose', async () => {
+    await Promise.allSettled([...imports]);
+  });
 
   routes.get('/integrations', {
     schema: { tags, security, summary: 'List integrations, newest first', querystring: listQuerySchema, response: { 200: page(integrationSchema), ...errorResponses } },
@@ -259,6 +265,26 @@ export function integrationRoutes(app: FastifyInstance, { config, store }: Admin
         retryable: check.ok ? null : check.retryable,
         integration: present(integration),
       };
+    },
+  });
+
+  routes.post('/integrations/:id/refresh', {
+    schema: {
+      tags,
+      security,
+      summary: "Import the integration's offers now (manual refresh)",
+      description:
+        "Starts an offer import: the partner's offers, page by page, through the integration's import filters and settings, written in one transaction (a refresh failing midway changes no offer). Answers 202 with the run (`running`; follow it in the run log), or with `wait=true` 200 with the finished run. 409 while a run of the integration is under way, or when it is disabled.",
+      params: idParamsSchema,
+      querystring: z.object({ wait: z.enum(['true', 'false']).default('false').transform((value) => value === 'true').describe('answer once the run has finished') }),
+      response: { 200: runSchema, 202: runSchema, ...errorResponses },
+    },
+    handler: async (request, reply) => {
+      const { run, done } = await startOfferImport(deps, request.params.id, 'manual');
+      const tracked = done.finally(() => imports.delete(tracked));
+      imports.add(tracked);
+      if (request.query.wait) return reply.status(200).send(presentRun(await done));
+      return reply.status(202).send(presentRun(run));
     },
   });
 

@@ -39,6 +39,8 @@ export interface OfferTable extends EntityColumns {
   currency: string;
   external_id: string | null;
   settings: string;
+  /** The integration that imported it; null when made by hand or unlinked (migration 0008). */
+  integration_id: number | null;
 }
 
 export interface LanderTable extends EntityColumns {

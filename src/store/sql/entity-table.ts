@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { Database, EntityTableName } from './database.js';
 import type { EntityMeta, EntityStatus } from '../../domain/entity.js';
 
@@ -8,7 +8,8 @@ import type { EntityMeta, EntityStatus } from '../../domain/entity.js';
  */
 export interface EntityTable<TName extends EntityTableName, TInput extends { status: string }, TEntity> {
   name: TName;
-  toColumns(input: TInput): Omit<Selectable<Database[TName]>, keyof EntityRowMeta>;
+  /** Insertable: columns written by other paths (an offer's integration link) may be left out. */
+  toColumns(input: TInput): Omit<Insertable<Database[TName]>, keyof EntityRowMeta>;
   fromRow(row: Selectable<Database[TName]>): TEntity;
   filters: Record<string, string>;
   uniqueFields: Record<string, string>;

@@ -60,6 +60,8 @@ export function createIntegrationRepository(db: Kysely<Database>): IntegrationRe
     async delete(id) {
       return db.transaction().execute(async (trx) => {
         await trx.deleteFrom('integration_runs').where('integration_id', '=', id).execute();
+        // Imported offers stay, with their partner ids, no longer refreshed by anything.
+        await trx.updateTable('offers').set({ integration_id: null }).where('integration_id', '=', id).execute();
         const result = await trx.deleteFrom('integrations').where('id', '=', id).executeTakeFirst();
         return Number(result.numDeletedRows) > 0;
       });

@@ -11,6 +11,20 @@ export function createIntegrationRunRepository(db: Kysely<Database>): Integratio
   };
 
   return {
+    // Checked and inserted in one transaction, so two callers cannot both start (SQLite serialises writers).
+    async startUnlessRunning(run) {
+      return db.transaction().execute(async (trx) => {
+        const running = await trx.selectFrom('integration_runs').select('id').where('integration_id', '=', run.integrationId).where('state', '=', 'running').executeTakeFirst();
+        if (running) return undefined;
+        const row = await trx
+          .insertInto('integration_runs')
+          .values({ integration_id: run.integrationId, kind: run.kind, trigger: run.trigger, state: 'running', started_at: run.startedAt, finished_at: null, ...countColumns(emptyRunCounts()) })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return runFromRow(row);
+      });
+    },
+
     async start(run) {
       const row = await db
         .insertInto('integration_runs')

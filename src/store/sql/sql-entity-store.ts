@@ -7,6 +7,7 @@ import { createCurrencyRateRepository } from './currency-rate-repository.js';
 import { createEntityRepository } from './entity-repository.js';
 import { createIntegrationRepository } from './integration-repository.js';
 import { createIntegrationRunRepository } from './integration-run-repository.js';
+import { createImportedOfferRepository } from './imported-offer-repository.js';
 import { GroupCommit } from './group-commit.js';
 import { createPostbackLogRepository } from './postback-log-repository.js';
 import { createOutboxRepository } from './outbox-repository.js';
@@ -55,6 +56,7 @@ export function createSqlEntityStore(db: Kysely<Database>, dialect: SqlDialect, 
     outbox: createOutboxRepository(db),
     integrations: createIntegrationRepository(db),
     integrationRuns: createIntegrationRunRepository(db),
+    importedOffers: createImportedOfferRepository(db, bumpConfigurationVersion),
     commitPostback: (commit) => postbackCommits.submit(commit),
 
     apiKeys: {

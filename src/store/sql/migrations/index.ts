@@ -7,6 +7,7 @@ import { logIndexesMigration } from './0004-log-indexes.js';
 import { conversionChangesMigration } from './0005-conversion-changes.js';
 import { postbackLogByConversionMigration } from './0006-postback-log-by-conversion.js';
 import { integrationsMigration } from './0007-integrations.js';
+import { importedOffersMigration } from './0008-imported-offers.js';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
 export function allMigrations(dialect: SqlDialect): Record<string, Migration> {
@@ -18,5 +19,6 @@ export function allMigrations(dialect: SqlDialect): Record<string, Migration> {
     '0005-conversion-changes': conversionChangesMigration(),
     '0006-postback-log-by-conversion': postbackLogByConversionMigration(),
     '0007-integrations': integrationsMigration(dialect),
+    '0008-imported-offers': importedOffersMigration(),
   };
 }
