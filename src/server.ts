@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { apiPlugin } from './api/api-plugin.js';
+import { createTrackingListener } from './edge/tracking-listener.js';
 import { edgePlugin, type EdgeDeps } from './edge/edge-plugin.js';
 import { registerOpenApi } from './api/openapi.js';
 import type { Config } from './config.js';
@@ -23,7 +24,15 @@ export interface ServerDeps {
  * tracking URLs when the configuration gives this process those roles. Tests build the same server.
  */
 export async function buildServer(config: Config, deps: ServerDeps): Promise<FastifyInstance> {
+  let edge: EdgeDeps | undefined;
+  if (config.roles.includes('edge')) {
+    if (!deps.edge) throw new Error('the edge role needs its runtime (startEdgeRuntime)');
+    edge = deps.edge;
+  }
+  // Clicks, impressions and lander clicks are answered before fastify sees the request (see tracking-listener.ts).
+  const tracking = edge && createTrackingListener(edge, deps.logger);
   const app: FastifyInstance = Fastify({
+    ...(tracking && { serverFactory: tracking.serverFactory }),
     // Fastify bundles its own pino typings; the instance is the same logger.
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
     // The edge logs aggregates, not a line per click; the admin API logs its own requests.
@@ -49,9 +58,8 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Fas
       await timed.register(apiPlugin, { prefix: '/api/v1', config, store: deps.store, conversions: deps.edge?.conversions });
     }
   });
-  if (config.roles.includes('edge')) {
-    if (!deps.edge) throw new Error('the edge role needs its runtime (startEdgeRuntime)');
-    await app.register(edgePlugin, deps.edge);
-  }
+  if (edge) await app.register(edgePlugin, edge);
+  // While closing, fastify answers 503 to whatever still arrives, tracking URLs included.
+  if (tracking) app.addHook('preClose', async () => tracking.close());
   return app;
 }

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { FastifyReply } from 'fastify';
+import type { VisitorAnswer } from './visitor-answer.js';
 
 export type RedirectMode = '302' | 'meta' | 'double_meta';
 
@@ -21,11 +21,20 @@ function metaRefreshPage(url: string): string {
 export class Redirector {
   constructor(private readonly key: Buffer) {}
 
-  send(reply: FastifyReply, mode: RedirectMode, url: string): FastifyReply {
-    reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
-    if (mode === '302') return reply.code(302).header('location', url).send();
-    const target = mode === 'meta' ? url : `/r?t=${this.sign(url)}`;
-    return reply.code(200).type('text/html; charset=utf-8').send(metaRefreshPage(target));
+  /** The answer that sends the visitor to `url`; `setCookie` goes out with it (the click cookie). */
+  answer(mode: RedirectMode, url: string, setCookie?: string): VisitorAnswer {
+    const headers: Record<string, string> = setCookie === undefined ? {} : { 'set-cookie': setCookie };
+    headers['cache-control'] = 'no-store';
+    headers['referrer-policy'] = 'no-referrer';
+    if (mode === '302') {
+      headers.location = url;
+      headers['content-length'] = '0';
+      return { status: 302, headers, body: undefined };
+    }
+    const page = metaRefreshPage(mode === 'meta' ? url : `/r?t=${this.sign(url)}`);
+    headers['content-type'] = 'text/html; charset=utf-8';
+    headers['content-length'] = String(Buffer.byteLength(page));
+    return { status: 200, headers, body: page };
   }
 
   /** The second hop of a double meta refresh; undefined when the token was not made by us. */

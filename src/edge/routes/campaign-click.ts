@@ -1,12 +1,26 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { clickCookie } from '../click-cookie.js';
 import type { EdgeDeps } from '../edge-plugin.js';
+import type { Query } from '../query-string.js';
 import { recordVisit } from '../record-visit.js';
-import { sendNotFoundPage } from '../visitor-pages.js';
+import { sendAnswer, type VisitorAnswer } from '../visitor-answer.js';
+import { notFoundPage } from '../visitor-pages.js';
 
-/** `GET /c/{campaign}`: the click URL pasted into the traffic channel. */
+export interface CampaignClickRequest {
+  key: string;
+  query: Query;
+  remoteAddress: string;
+  headers: IncomingHttpHeaders;
+}
+
+/**
+ * `GET /c/{campaign}`: the click URL pasted into the traffic channel. Records the click, waits until
+ * it is durable, and sends the visitor on. The tracking listener (tracking-listener.ts) serves most of
+ * these; this route serves the rest (HEAD, unusual keys) and the API reference.
+ */
 export function campaignClickRoute(app: FastifyInstance, deps: EdgeDeps): void {
-  app.get<{ Params: { key: string }; Querystring: Record<string, string | string[]> }>(
+  app.get<{ Params: { key: string }; Querystring: Query }>(
     '/c/:key',
     {
       schema: {
@@ -15,29 +29,40 @@ export function campaignClickRoute(app: FastifyInstance, deps: EdgeDeps): void {
         description: 'Query: ref_id (the channel click id), sub1..sub20, cost, and any parameter the traffic channel maps.',
       },
     },
-    async (request, reply) => {
-      const entry = deps.state.snapshot().campaignByKey(request.params.key);
-      if (!entry) {
-        deps.metrics.clicks.inc({ outcome: 'unknown_campaign' });
-        return sendNotFoundPage(reply);
-      }
-      const visit = recordVisit(deps.state, entry, {
-        query: request.query,
-        remoteAddress: request.socket.remoteAddress ?? '',
-        headers: request.headers,
-        referrer: String(request.headers.referer ?? ''),
-        direct: false,
-      });
-      try {
-        await visit.written;
-      } catch (error) {
-        deps.metrics.unrecorded.inc();
-        deps.logStoreFailure(error);
-      }
-      deps.metrics.clicks.inc({ outcome: visit.click.outcome });
-      reply.header('set-cookie', clickCookie(visit.click.clickId, deps.secureCookies));
-      if (!visit.target) return sendNotFoundPage(reply);
-      return deps.redirector.send(reply, entry.campaign.redirectMode, visit.target);
-    },
+    async (request, reply) =>
+      sendAnswer(
+        reply,
+        await answerCampaignClick(deps, {
+          key: request.params.key,
+          query: request.query,
+          remoteAddress: request.socket.remoteAddress ?? '',
+          headers: request.headers,
+        }),
+      ),
   );
+}
+
+export async function answerCampaignClick(deps: EdgeDeps, request: CampaignClickRequest): Promise<VisitorAnswer> {
+  const entry = deps.state.snapshot().campaignByKey(request.key);
+  if (!entry) {
+    deps.metrics.clicks.inc({ outcome: 'unknown_campaign' });
+    return notFoundPage();
+  }
+  const visit = recordVisit(deps.state, entry, {
+    query: request.query,
+    remoteAddress: request.remoteAddress,
+    headers: request.headers,
+    referrer: String(request.headers.referer ?? ''),
+    direct: false,
+  });
+  try {
+    await visit.written;
+  } catch (error) {
+    deps.metrics.unrecorded.inc();
+    deps.logStoreFailure(error);
+  }
+  deps.metrics.clicks.inc({ outcome: visit.click.outcome });
+  const cookie = clickCookie(visit.click.clickId, deps.secureCookies);
+  if (!visit.target) return notFoundPage(cookie);
+  return deps.redirector.answer(entry.campaign.redirectMode, visit.target, cookie);
 }
