@@ -21,7 +21,7 @@ export async function openRuntime(env: Record<string, string | undefined>): Prom
 
 /** The click and report store, migrated. */
 export async function openEventStore(config: Config): Promise<EventStore> {
-  const events = createSqliteEventStore(join(config.dataDir, EVENT_DB_FILE));
+  const events = createSqliteEventStore(join(config.dataDir, EVENT_DB_FILE), { entityFile: join(config.dataDir, ENTITY_DB_FILE) });
   await events.migrate();
   return events;
 }

@@ -1,12 +1,7 @@
 import type { EntityStore } from '../store/entity-store.js';
 import type { EventStore } from '../store/event-store.js';
-import type { ConversionFactsWatermark } from '../store/report-facts.js';
-
-const PAGE = 1_000;
-// A conversion's updated_at is taken before its transaction commits, so a change may become visible
-// after a later one was copied; changes this recent are read again (the copy is an upsert). Commits
-// land milliseconds after their time is taken; a longer window only copies every new conversion again.
-const LOOKBACK_MS = 5_000;
+import type { Conversion } from '../domain/conversion.js';
+import { copyChangedConversions, type ConversionPages } from '../store/conversion-fact-copy.js';
 
 interface RefreshState {
   running?: Promise<void> | undefined;
@@ -54,26 +49,15 @@ async function run({ store, events, now = Date.now }: { store: EntityStore; even
   await events.refreshRollups();
 }
 
-async function copyConversions(store: EntityStore, events: EventStore, now: number) {
-  let watermark: ConversionFactsWatermark = (await events.conversionFactsWatermark()) ?? { updatedAt: 0, id: 0, maxId: 0 };
-  // New conversions by id, whatever their time says.
-  for (;;) {
-    const page = await store.conversions.listAfterId(watermark.maxId, PAGE);
-    if (!page.length) break;
-    watermark = { ...watermark, maxId: page.at(-1)!.id };
-    await events.writeConversionFacts(page, watermark);
-    if (page.length < PAGE) break;
-  }
-  // Changes in (updatedAt, id) order; the last minute's again, for changes committed out of order.
-  let cursor = watermark.updatedAt > now - LOOKBACK_MS ? { updatedAt: watermark.updatedAt - LOOKBACK_MS, id: 0 } : watermark;
-  for (;;) {
-    const page = await store.conversions.listChangedSince(cursor, PAGE);
-    if (!page.length) break;
-    const last = page.at(-1)!;
-    cursor = { updatedAt: last.updatedAt, id: last.id };
-    const ahead = cursor.updatedAt > watermark.updatedAt || (cursor.updatedAt === watermark.updatedAt && cursor.id > watermark.id);
-    if (ahead) watermark = { ...cursor, maxId: watermark.maxId };
-    await events.writeConversionFacts(page, watermark);
-    if (page.length < PAGE) break;
-  }
+function copyConversions(store: EntityStore, events: EventStore, now: number): Promise<void> {
+  // An adapter that reads the entity store's conversions itself copies them in bulk, off this thread.
+  if (events.copyConversionFactsFromEntities) return events.copyConversionFactsFromEntities(now);
+  const pages: ConversionPages<Conversion[]> = {
+    afterId: (id, limit) => store.conversions.listAfterId(id, limit),
+    changedSince: (cursor, limit) => store.conversions.listChangedSince(cursor, limit),
+    size: (page) => page.length,
+    last: (page) => page.at(-1)!,
+    write: (page, watermark) => events.writeConversionFacts(page, watermark),
+  };
+  return events.conversionFactsWatermark().then((watermark) => copyChangedConversions(pages, watermark, now));
 }

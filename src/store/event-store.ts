@@ -41,6 +41,12 @@ export interface EventStore {
    */
   refreshRollups(): Promise<void>;
   /**
+   * Present when the adapter reads the entity store's conversions itself (embedded mode: both SQLite
+   * files are local): copies what changed since the watermark in bulk, off the serving thread, as
+   * `copyChangedConversions` over `writeConversionFacts` would.
+   */
+  copyConversionFactsFromEntities?(now: number): Promise<void>;
+  /**
    * Deletes raw clicks made before `before` whose hours are rolled up, keeping every report's numbers
    * over them (they are answered from full-dimension rollups). Returns how many clicks were deleted.
    */

@@ -21,6 +21,8 @@ export interface TestServerOptions {
   now?: () => number;
   /** The real detector reads the packaged geo databases (about half a second); the null one detects nothing. */
   detector?: 'real' | 'null';
+  /** How report facts get conversions: straight from the entity file (as `waypost start`), or through the ports. */
+  conversionFactCopy?: 'bulk' | 'ports';
 }
 
 let sharedDetector: VisitorDetector | undefined;
@@ -47,7 +49,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const metrics = createMetrics();
   const store = createSqliteEntityStore(join(dataDir, 'waypost.db'));
   await store.migrate();
-  const events = createSqliteEventStore(join(dataDir, 'events.db'));
+  const events = createSqliteEventStore(join(dataDir, 'events.db'), options.conversionFactCopy === 'ports' ? {} : { entityFile: join(dataDir, 'waypost.db') });
   await events.migrate();
   const { secret: adminKey } = await createApiKey(store, 'test admin', 'admin');
   const detector =

@@ -3,12 +3,20 @@ import type { ConversionFact, ConversionFactsWatermark, ReportEntities } from '.
 import { HOUR_MS } from './report-columns.js';
 
 const SUBS = Array.from({ length: 20 }, (_, i) => `sub${i + 1}`);
-const FACT_COLUMNS = [
+/** The fact's own columns, as the conversion has them (missing entity ids kept as 0). */
+export const FACT_COLUMNS = [
   'id', 'click_id', 'click_at', 'converted_at', 'updated_at', 'type', 'status', 'payout_micros', 'campaign_id', 'traffic_channel_id',
   'offer_source_id', 'offer_id', 'lander_id', 'rule_index', 'path_index', 'ref_id', ...SUBS, 'country', 'region', 'city', 'isp',
   'device_type', 'os', 'browser',
 ];
-const CLICK_ONLY_COLUMNS = ['brand', 'model', 'os_version', 'browser_version', 'language', 'connection_type', 'referrer_domain'];
+/** Dimensions only the click has, read from it while it is stored. */
+export const CLICK_ONLY_COLUMNS = ['brand', 'model', 'os_version', 'browser_version', 'language', 'connection_type', 'referrer_domain'];
+
+/** An upsert's conflict clause: the fact's columns replaced, a click's kept once the click is gone. */
+export const FACT_UPSERT_CONFLICT = `on conflict (id) do update set ${[
+  ...FACT_COLUMNS.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`),
+  ...CLICK_ONLY_COLUMNS.map((c) => `${c} = coalesce(excluded.${c}, ${c})`),
+].join(', ')}`;
 
 /**
  * The conversion copy in events.db: an upsert by conversion id, taking the dimensions only the click
@@ -18,11 +26,7 @@ const CLICK_ONLY_COLUMNS = ['brand', 'model', 'os_version', 'browser_version', '
 export function conversionFactsIn(database: BetterSqlite3.Database) {
   const columns = [...FACT_COLUMNS, ...CLICK_ONLY_COLUMNS];
   const upsert = database.prepare(
-    `insert into conversion_facts (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})
-     on conflict (id) do update set ${[
-       ...FACT_COLUMNS.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`),
-       ...CLICK_ONLY_COLUMNS.map((c) => `${c} = coalesce(excluded.${c}, ${c})`),
-     ].join(', ')}`,
+    `insert into conversion_facts (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')}) ${FACT_UPSERT_CONFLICT}`,
   );
   const clickDimensions = database.prepare(`select ${CLICK_ONLY_COLUMNS.join(', ')} from clicks where click_id = ?`).raw();
   const previous = database.prepare('select click_at, converted_at from conversion_facts where id = ?').raw();
@@ -34,6 +38,12 @@ export function conversionFactsIn(database: BetterSqlite3.Database) {
   };
   const state = database.prepare('select value from report_state where name = ?').pluck();
   const setState = database.prepare('insert into report_state (name, value) values (?, ?) on conflict (name) do update set value = excluded.value');
+
+  const setWatermark = (watermark: ConversionFactsWatermark) => {
+    setState.run('conversion_updated_at', watermark.updatedAt);
+    setState.run('conversion_id', watermark.id);
+    setState.run('conversion_max_id', watermark.maxId);
+  };
 
   const write = database.transaction((facts: readonly ConversionFact[], watermark: ConversionFactsWatermark) => {
     for (const fact of facts) {
@@ -48,9 +58,7 @@ export function conversionFactsIn(database: BetterSqlite3.Database) {
         ...fromClick,
       );
     }
-    setState.run('conversion_updated_at', watermark.updatedAt);
-    setState.run('conversion_id', watermark.id);
-    setState.run('conversion_max_id', watermark.maxId);
+    setWatermark(watermark);
   });
 
   const replaceOffers = database.prepare('insert into report_offers (offer_id, offer_source_id) values (?, ?) on conflict (offer_id) do update set offer_source_id = excluded.offer_source_id');
@@ -70,6 +78,8 @@ export function conversionFactsIn(database: BetterSqlite3.Database) {
     },
     // Immediate: the worker's refresh and the one a report runs first may copy at the same moment.
     write: write.immediate,
+    /** Inside a transaction that wrote facts: how far they reach. */
+    setWatermark,
     writeEntities: writeEntities.immediate,
   };
 }

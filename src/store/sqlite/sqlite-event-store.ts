@@ -30,8 +30,10 @@ const CLICK_COLUMNS = [
  * The embedded-mode EventStore: clicks in their own SQLite file, so click writes never wait on the
  * configuration database. Click batches are written by a thread of their own (EventWriterThread);
  * reads and the rarer updates use prepared statements on this thread; migrations go through Kysely.
+ * Rollups are summed on a thread of their own, which also copies conversion facts straight from the
+ * entity store's file when `entityFile` names it.
  */
-export function createSqliteEventStore(file: string): EventStore {
+export function createSqliteEventStore(file: string, options: { entityFile?: string } = {}): EventStore {
   const database = openSqlite(file);
   const kysely = new Kysely<unknown>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   let statements: ReturnType<typeof prepare> | undefined;
@@ -83,7 +85,7 @@ export function createSqliteEventStore(file: string): EventStore {
   };
   const reports = () => (reporting ??= prepareReporting());
   let rollupRunner: RollupRunner | undefined;
-  const rollups = () => (rollupRunner ??= startRollupRunner(file, database));
+  const rollups = () => (rollupRunner ??= startRollupRunner(file, database, file === ':memory:' ? undefined : options.entityFile));
   let rollupMarks: ReturnType<typeof rollupMarksIn> | undefined;
   const marks = () => (rollupMarks ??= rollupMarksIn(database));
 
@@ -148,6 +150,10 @@ export function createSqliteEventStore(file: string): EventStore {
     async refreshRollups() {
       await rollups().refresh();
     },
+    ...(options.entityFile &&
+      file !== ':memory:' && {
+        copyConversionFactsFromEntities: (now: number) => rollups().copyConversionFacts!(now),
+      }),
     async deleteClicksBefore(before) {
       return rollups().deleteClicksBefore(before);
     },
