@@ -10,6 +10,7 @@ import { readImportSettings, type ImportSettings } from './import-settings.js';
 import { openCredentials } from './integration-credentials.js';
 import { mapImportedOffer, offerChanged, refreshOffer, type MappingContext } from './map-imported-offer.js';
 import { partnerDefinition } from './partner-registry.js';
+import { keepRunAlive } from './run-heartbeat.js';
 
 export interface ImportDeps {
   store: EntityStore;
@@ -45,6 +46,15 @@ export async function startOfferImport(deps: ImportDeps, integrationId: number, 
 }
 
 async function runImport(deps: ImportDeps, integration: Integration, run: IntegrationRun): Promise<IntegrationRun> {
+  const heartbeat = keepRunAlive(deps.store, run.id, () => now(deps));
+  try {
+    return await importPages(deps, integration, run);
+  } finally {
+    heartbeat.stop();
+  }
+}
+
+async function importPages(deps: ImportDeps, integration: Integration, run: IntegrationRun): Promise<IntegrationRun> {
   const counts = emptyRunCounts();
   try {
     const settings = readImportSettings(integration.settings);

@@ -250,6 +250,12 @@ export interface IntegrationRunRepository {
   get(id: number): Promise<IntegrationRun | undefined>;
   /** One integration's runs, newest first (by start, then id). */
   list(integrationId: number, page: { limit: number; offset: number }): Promise<Page<IntegrationRun>>;
+  /** The running process is alive: sets the run's heartbeat (a start sets it to the start time). */
+  beat(id: number, at: number): Promise<void>;
+  /** Ends as `failed`, with `reason` added to its errors, every `running` run whose heartbeat is older than `heartbeatBefore`; answers them. */
+  failStale(heartbeatBefore: number, reason: string, at: number): Promise<IntegrationRun[]>;
+  /** When the latest run of this kind of each integration started, by integration id. */
+  lastStarts(kind: IntegrationRunKind): Promise<Map<number, number>>;
 }
 
 /**

@@ -10,6 +10,8 @@ export interface Schedule {
   quiet?: boolean;
   /** Needs the event store: runs only in a process that has it open. */
   events?: boolean;
+  /** Opens partners' credentials: runs only in a process that has the secret key. */
+  credentials?: boolean;
 }
 
 export const SCHEDULES: readonly Schedule[] = [
@@ -18,4 +20,6 @@ export const SCHEDULES: readonly Schedule[] = [
   { name: 'outgoing postbacks', pattern: '* * * * * *', job: 'send-outbox', quiet: true },
   { name: 'report facts refresh', pattern: '*/30 * * * * *', job: 'refresh-report-facts', quiet: true, events: true },
   { name: 'click retention', pattern: '0 23 4 * * *', job: 'click-retention', events: true },
+  // Each integration's own frequency (settings.import.frequencyMinutes) is checked every minute.
+  { name: 'scheduled offer imports', pattern: '0 * * * * *', job: 'import-due-offers', quiet: true, credentials: true },
 ];

@@ -1,9 +1,12 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { createCredentialCipher } from '../security/credential-cipher.js';
 import { createOutboundUrlGuard } from '../security/outbound-url-guard.js';
+import { loadOrCreateSecretKey } from '../security/secret-key.js';
 import type { EntityStore } from '../store/entity-store.js';
 import type { EventStore } from '../store/event-store.js';
 import { runClickRetention } from './jobs/click-retention.js';
+import { importDueOffers, recoverAbandonedRuns } from './jobs/import-due-offers.js';
 import { runReportFactsRefresh } from './jobs/refresh-report-facts.js';
 import { sendDueOutbox, type OutboxSenderOptions } from './jobs/send-outbox.js';
 import { runStoreMaintenance } from './jobs/store-maintenance.js';
@@ -27,8 +30,11 @@ export function startWorker({
   /** Without it (a worker with no event store open) the event store's jobs do not run here. */
   events?: EventStore | undefined;
   clickRetentionDays?: number;
-  /** For WAYPOST_OUTBOUND_ALLOW_HOSTS; without it, outgoing calls reach public addresses only. */
-  config?: Pick<Config, 'outbound'>;
+  /**
+   * For WAYPOST_OUTBOUND_ALLOW_HOSTS (without it, outgoing calls reach public addresses only), and the
+   * secret key that opens partners' credentials (without `dataDir`, scheduled imports do not run here).
+   */
+  config?: Pick<Config, 'outbound'> & Partial<Pick<Config, 'dataDir' | 'secretKey'>>;
   /** Overrides of the outbox's retry timing (tests). */
   outbox?: Partial<Pick<OutboxSenderOptions, 'baseDelayMs' | 'maxDelayMs' | 'maxAttempts' | 'timeoutMs'>>;
 }) {
@@ -50,6 +56,28 @@ export function startWorker({
       if (deleted) logger.info({ deleted, retentionDays: clickRetentionDays }, 'raw clicks past retention deleted; their rollups stay');
     };
   }
-  const schedules = SCHEDULES.filter((schedule) => !schedule.events || events);
-  return startScheduler(schedules, handlers, logger.child({ role: 'worker' }));
+  const workerLogger = logger.child({ role: 'worker' });
+  // Runs a stopped process left `running` would refuse every refresh of their integration (409) until failed.
+  const recovery = recoverAbandonedRuns(store, workerLogger, Date.now()).then(
+    () => undefined,
+    (error: unknown) => workerLogger.error({ err: error }, 'recovery of abandoned integration runs failed; the import schedule retries it'),
+  );
+  let stopping = false;
+  if (config?.dataDir !== undefined) {
+    const cipher = createCredentialCipher(loadOrCreateSecretKey(config.dataDir, config.secretKey).key);
+    handlers['import-due-offers'] = async () => {
+      await recovery;
+      await importDueOffers({ store, cipher, guard, logger: workerLogger, stopping: () => stopping });
+    };
+  }
+  const schedules = SCHEDULES.filter((schedule) => (!schedule.events || events) && (!schedule.credentials || handlers[schedule.job]));
+  const scheduler = startScheduler(schedules, handlers, workerLogger);
+  return {
+    /** Settles once runs left `running` by a stopped process are marked failed. */
+    recovery,
+    async stop() {
+      stopping = true;
+      await Promise.all([recovery, scheduler.stop()]);
+    },
+  };
 }

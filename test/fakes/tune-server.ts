@@ -51,6 +51,8 @@ export interface FakeTuneServer {
   emptyAs: '[]' | '{}';
   /** Every request for `page` fails that way until reset. */
   failPage(page: number, failure?: TuneFailure): void;
+  /** Requests for `page` get no answer until the returned function is called (a slow partner, mid-import). */
+  holdPage(page: number): () => void;
   /** The next `count` requests answer `status` (429 by default), with Retry-After when given (seconds). */
   throttleNext(count: number, status?: number, retryAfterSeconds?: number): void;
   reset(): void;
@@ -65,6 +67,7 @@ export async function startFakeTuneServer(
 ): Promise<FakeTuneServer> {
   let pageFailure: { page: number; failure: TuneFailure } | undefined;
   let throttle = { count: 0, status: 429, retryAfter: undefined as number | undefined };
+  let heldPage: { page: number; released: Promise<void> } | undefined;
 
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -89,13 +92,17 @@ export async function startFakeTuneServer(
         return send(throttle.status, throttle.status === 504 ? '<html><body><h1>504 Gateway Time-out</h1></body></html>' : '', headers);
       }
       const page = text(params.page);
-      if (pageFailure && page === String(pageFailure.page)) {
-        const { failure } = pageFailure;
-        if (failure.kind === 'http') return send(failure.status, failure.body ?? '<html><body>Internal Server Error</body></html>', { 'content-type': 'text/html' });
-        return send(200, errorEnvelope(params, failure.message));
-      }
-      const answer = handle(params);
-      send(200, 'error' in answer ? errorEnvelope(params, answer.error) : { request: echo(params), response: { status: 1, httpStatus: 200, data: answer.data, errors: [], errorMessage: null } });
+      const reply = () => {
+        if (pageFailure && page === String(pageFailure.page)) {
+          const { failure } = pageFailure;
+          if (failure.kind === 'http') return send(failure.status, failure.body ?? '<html><body>Internal Server Error</body></html>', { 'content-type': 'text/html' });
+          return send(200, errorEnvelope(params, failure.message));
+        }
+        const answer = handle(params);
+        send(200, 'error' in answer ? errorEnvelope(params, answer.error) : { request: echo(params), response: { status: 1, httpStatus: 200, data: answer.data, errors: [], errorMessage: null } });
+      };
+      if (heldPage && page === String(heldPage.page)) void heldPage.released.then(reply);
+      else reply();
     });
   });
 
@@ -219,6 +226,14 @@ export async function startFakeTuneServer(
     emptyAs: '[]',
     failPage(page, failure = { kind: 'http', status: 500 }) {
       pageFailure = { page, failure };
+    },
+    holdPage(page) {
+      let release!: () => void;
+      heldPage = { page, released: new Promise<void>((resolve) => (release = resolve)) };
+      return () => {
+        heldPage = undefined;
+        release();
+      };
     },
     throttleNext(count, status = 429, retryAfterSeconds) {
       throttle = { count, status, retryAfter: retryAfterSeconds };

@@ -199,6 +199,8 @@ export interface IntegrationRunTable {
   state: string;
   started_at: number;
   finished_at: number | null;
+  /** Written by the running process every half minute; stale means that process died. */
+  heartbeat_at: number;
   offers_fetched: number;
   offers_created: number;
   offers_updated: number;

@@ -18,7 +18,7 @@ export function createIntegrationRunRepository(db: Kysely<Database>): Integratio
         if (running) return undefined;
         const row = await trx
           .insertInto('integration_runs')
-          .values({ integration_id: run.integrationId, kind: run.kind, trigger: run.trigger, state: 'running', started_at: run.startedAt, finished_at: null, ...countColumns(emptyRunCounts()) })
+          .values({ integration_id: run.integrationId, kind: run.kind, trigger: run.trigger, state: 'running', started_at: run.startedAt, finished_at: null, heartbeat_at: run.startedAt, ...countColumns(emptyRunCounts()) })
           .returningAll()
           .executeTakeFirstOrThrow();
         return runFromRow(row);
@@ -28,7 +28,7 @@ export function createIntegrationRunRepository(db: Kysely<Database>): Integratio
     async start(run) {
       const row = await db
         .insertInto('integration_runs')
-        .values({ integration_id: run.integrationId, kind: run.kind, trigger: run.trigger, state: 'running', started_at: run.startedAt, finished_at: null, ...countColumns(emptyRunCounts()) })
+        .values({ integration_id: run.integrationId, kind: run.kind, trigger: run.trigger, state: 'running', started_at: run.startedAt, finished_at: null, heartbeat_at: run.startedAt, ...countColumns(emptyRunCounts()) })
         .returningAll()
         .executeTakeFirstOrThrow();
       return runFromRow(row);
@@ -52,6 +52,39 @@ export function createIntegrationRunRepository(db: Kysely<Database>): Integratio
         select.select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow(),
       ]);
       return { items: rows.map(runFromRow), total: Number(count.total) };
+    },
+
+    async beat(id, at) {
+      await db.updateTable('integration_runs').set({ heartbeat_at: at }).where('id', '=', id).where('state', '=', 'running').execute();
+    },
+
+    // One transaction: a run that beats meanwhile is either failed before its beat or not selected at all.
+    async failStale(heartbeatBefore, reason, at) {
+      return db.transaction().execute(async (trx) => {
+        const stale = await trx.selectFrom('integration_runs').selectAll().where('state', '=', 'running').where('heartbeat_at', '<', heartbeatBefore).execute();
+        const failed: IntegrationRun[] = [];
+        for (const row of stale) {
+          const errors = [...(JSON.parse(row.errors) as string[]), reason];
+          const updated = await trx
+            .updateTable('integration_runs')
+            .set({ state: 'failed', finished_at: at, errors: JSON.stringify(errors) })
+            .where('id', '=', row.id)
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          failed.push(runFromRow(updated));
+        }
+        return failed;
+      });
+    },
+
+    async lastStarts(kind) {
+      const rows = await db
+        .selectFrom('integration_runs')
+        .select((eb) => ['integration_id', eb.fn.max('started_at').as('last_started_at')])
+        .where('kind', '=', kind)
+        .groupBy('integration_id')
+        .execute();
+      return new Map(rows.map((row) => [Number(row.integration_id), Number(row.last_started_at)]));
     },
   };
 }

@@ -8,6 +8,7 @@ import { conversionChangesMigration } from './0005-conversion-changes.js';
 import { postbackLogByConversionMigration } from './0006-postback-log-by-conversion.js';
 import { integrationsMigration } from './0007-integrations.js';
 import { importedOffersMigration } from './0008-imported-offers.js';
+import { integrationRunHeartbeatMigration } from './0009-integration-run-heartbeat.js';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
 export function allMigrations(dialect: SqlDialect): Record<string, Migration> {
@@ -20,5 +21,6 @@ export function allMigrations(dialect: SqlDialect): Record<string, Migration> {
     '0006-postback-log-by-conversion': postbackLogByConversionMigration(),
     '0007-integrations': integrationsMigration(dialect),
     '0008-imported-offers': importedOffersMigration(),
+    '0009-integration-run-heartbeat': integrationRunHeartbeatMigration(),
   };
 }
