@@ -9,10 +9,13 @@ import type { Config } from './config.js';
 import { healthRoutes } from './observability/health-routes.js';
 import type { Metrics } from './observability/metrics.js';
 import { registerRequestMetricsHook } from './observability/request-metrics-hook.js';
+import type { CredentialCipher } from './security/credential-cipher.js';
 import type { EntityStore } from './store/entity-store.js';
 
 export interface ServerDeps {
   store: EntityStore;
+  /** Seals and opens partners' credentials with the process's secret key (loaded once at start-up). */
+  cipher: CredentialCipher;
   logger: Logger;
   metrics: Metrics;
   /** The edge's in-memory state and stores; required when the configuration gives this process the edge role. */
@@ -55,7 +58,7 @@ export async function buildServer(config: Config, deps: ServerDeps): Promise<Fas
     registerRequestMetricsHook(timed, deps.metrics);
     await timed.register(healthRoutes, { store: deps.store, events: deps.edge?.events, metrics: deps.metrics });
     if (config.roles.includes('api')) {
-      await timed.register(apiPlugin, { prefix: '/api/v1', config, store: deps.store, conversions: deps.edge?.conversions });
+      await timed.register(apiPlugin, { prefix: '/api/v1', config, store: deps.store, conversions: deps.edge?.conversions, cipher: deps.cipher });
     }
   });
   if (edge) await app.register(edgePlugin, edge);

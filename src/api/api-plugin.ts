@@ -8,6 +8,7 @@ import { resources } from './resources/index.js';
 import { registerResourceRoutes } from './resource-routes.js';
 import { registerOutgoingPostbackRoutes } from './outgoing-postbacks-routes.js';
 import type { ConversionDeps } from '../conversions/record-postback.js';
+import type { CredentialCipher } from '../security/credential-cipher.js';
 import { conversionRoutes } from './routes/conversions.js';
 import { costRoutes } from './routes/costs.js';
 import { currencyRateRoutes } from './routes/currency-rates.js';
@@ -24,16 +25,17 @@ export interface ApiDeps {
   store: EntityStore;
   /** The edge runtime's conversion path (uploads, cost updates, journeys, rate changes); absent without the edge role. */
   conversions?: ConversionDeps | undefined;
+  cipher: CredentialCipher;
 }
 
 /** The admin API role: everything under `/api/v1`, behind API keys. */
-export async function apiPlugin(app: FastifyInstance, { config, store, conversions }: ApiDeps): Promise<void> {
+export async function apiPlugin(app: FastifyInstance, { config, store, conversions, cipher }: ApiDeps): Promise<void> {
   registerApiErrorHandler(app);
   registerApiRequestLogHook(app);
   registerAuthHook(app, store);
   for (const resource of resources) registerResourceRoutes(app, resource as never, store, config);
   registerOutgoingPostbackRoutes(app, store, config);
-  const routeDeps = { config, store, conversions };
+  const routeDeps = { config, store, conversions, cipher };
   currencyRateRoutes(app, routeDeps);
   costRoutes(app, routeDeps);
   conversionRoutes(app, routeDeps);

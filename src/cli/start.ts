@@ -1,6 +1,7 @@
 import { apiKeysBanner } from './admin-key-banner.js';
 import { ensureAdminKey } from '../api/api-keys.js';
 import { createMetrics } from '../observability/metrics.js';
+import { createCredentialCipher } from '../security/credential-cipher.js';
 import { loadOrCreateSecretKey } from '../security/secret-key.js';
 import { buildServer } from '../server.js';
 import { startWorker } from '../worker/start-worker.js';
@@ -41,8 +42,9 @@ export async function start(env: Record<string, string | undefined>, options: { 
         accountCurrency: config.accountCurrency,
       })
     : undefined;
-  const app = await buildServer(config, { store, logger, metrics, edge: edge?.deps });
-  const worker = config.roles.includes('worker') ? startWorker({ store, logger, personalDataRetentionDays: config.personalDataRetentionDays, events, clickRetentionDays: config.clickRetentionDays, config }) : undefined;
+  const cipher = createCredentialCipher(secret.key);
+  const app = await buildServer(config, { store, logger, metrics, cipher, edge: edge?.deps });
+  const worker = config.roles.includes('worker') ? startWorker({ store, logger, personalDataRetentionDays: config.personalDataRetentionDays, events, clickRetentionDays: config.clickRetentionDays, config, cipher }) : undefined;
   await app.listen({ port: config.port, host: config.host });
   logger.info({ roles: config.roles, baseUrl: config.baseUrl }, 'Waypost is running');
 

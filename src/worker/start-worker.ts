@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { createCredentialCipher } from '../security/credential-cipher.js';
+import type { CredentialCipher } from '../security/credential-cipher.js';
 import { createOutboundUrlGuard } from '../security/outbound-url-guard.js';
-import { loadOrCreateSecretKey } from '../security/secret-key.js';
 import type { EntityStore } from '../store/entity-store.js';
 import type { EventStore } from '../store/event-store.js';
 import { runClickRetention } from './jobs/click-retention.js';
@@ -22,6 +21,7 @@ export function startWorker({
   events,
   clickRetentionDays = 180,
   config,
+  cipher,
   outbox,
 }: {
   store: EntityStore;
@@ -30,11 +30,10 @@ export function startWorker({
   /** Without it (a worker with no event store open) the event store's jobs do not run here. */
   events?: EventStore | undefined;
   clickRetentionDays?: number;
-  /**
-   * For WAYPOST_OUTBOUND_ALLOW_HOSTS (without it, outgoing calls reach public addresses only), and the
-   * secret key that opens partners' credentials (without `dataDir`, scheduled imports do not run here).
-   */
-  config?: Pick<Config, 'outbound'> & Partial<Pick<Config, 'dataDir' | 'secretKey'>>;
+  /** For WAYPOST_OUTBOUND_ALLOW_HOSTS; without it, outgoing calls reach public addresses only. */
+  config?: Pick<Config, 'outbound'>;
+  /** Opens partners' credentials; without it, scheduled imports do not run here. */
+  cipher?: CredentialCipher | undefined;
   /** Overrides of the outbox's retry timing (tests). */
   outbox?: Partial<Pick<OutboxSenderOptions, 'baseDelayMs' | 'maxDelayMs' | 'maxAttempts' | 'timeoutMs'>>;
 }) {
@@ -63,8 +62,7 @@ export function startWorker({
     (error: unknown) => workerLogger.error({ err: error }, 'recovery of abandoned integration runs failed; the import schedule retries it'),
   );
   let stopping = false;
-  if (config?.dataDir !== undefined) {
-    const cipher = createCredentialCipher(loadOrCreateSecretKey(config.dataDir, config.secretKey).key);
+  if (cipher) {
     handlers['import-due-offers'] = async () => {
       await recovery;
       await importDueOffers({ store, cipher, guard, logger: workerLogger, stopping: () => stopping });

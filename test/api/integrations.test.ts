@@ -8,6 +8,8 @@ import { pino } from 'pino';
 import { createApiKey } from '../../src/api/api-keys.js';
 import { loadConfig } from '../../src/config.js';
 import { createMetrics } from '../../src/observability/metrics.js';
+import { createCredentialCipher } from '../../src/security/credential-cipher.js';
+import { loadOrCreateSecretKey } from '../../src/security/secret-key.js';
 import { buildServer } from '../../src/server.js';
 import { createSqliteEntityStore } from '../../src/store/sqlite/sqlite-entity-store.js';
 import { startFakeTuneServer, type FakeTuneOffer, type FakeTuneServer } from '../fakes/tune-server.js';
@@ -258,7 +260,8 @@ describe('integration credentials in the logs', () => {
     const store = createSqliteEntityStore(join(dataDir, 'waypost.db'));
     await store.migrate();
     const { secret } = await createApiKey(store, 'admin', 'admin');
-    const app = await buildServer(config, { store, logger, metrics: createMetrics() });
+    const cipher = createCredentialCipher(loadOrCreateSecretKey(dataDir, undefined).key);
+    const app = await buildServer(config, { store, logger, metrics: createMetrics(), cipher });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.server.address() as AddressInfo;
     const call = async (method: string, path: string, body?: unknown) => {

@@ -176,6 +176,7 @@ describe('the tracking listener', () => {
       store: server.store,
       logger: pino({ level: 'silent' }),
       metrics: createMetrics(),
+      cipher: server.cipher,
       edge: { ...deps, state: { ...deps.state, buffer: new ClickBuffer(slowStore) } },
     });
     await app.listen({ port: 0, host: '127.0.0.1' });

@@ -13,6 +13,8 @@ import { createSqliteEventStore } from '../../src/store/sqlite/sqlite-event-stor
 import { startEdgeRuntime } from '../../src/edge/edge-runtime.js';
 import { createNullVisitorDetector, createVisitorDetector, type VisitorDetector } from '../../src/edge/detection/visitor-detector.js';
 import { createSqliteEntityStore } from '../../src/store/sqlite/sqlite-entity-store.js';
+import { createCredentialCipher, type CredentialCipher } from '../../src/security/credential-cipher.js';
+import { loadOrCreateSecretKey } from '../../src/security/secret-key.js';
 
 export interface TestServerOptions {
   env?: Record<string, string>;
@@ -34,6 +36,7 @@ export interface TestServer {
   store: EntityStore;
   events: EventStore;
   edge: Awaited<ReturnType<typeof startEdgeRuntime>>;
+  cipher: CredentialCipher;
   adminKey: string;
   dataDir: string;
   /** A JSON request with the admin key (or the given headers instead). */
@@ -72,7 +75,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     random: options.random,
     now: options.now,
   });
-  const app = await buildServer(config, { store, logger, metrics, edge: edge.deps });
+  // As start-up: the configured key, or one generated in the data directory.
+  const cipher = createCredentialCipher(loadOrCreateSecretKey(dataDir, config.secretKey).key);
+  const app = await buildServer(config, { store, logger, metrics, cipher, edge: edge.deps });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('server did not bind');
@@ -85,6 +90,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     store,
     events,
     edge,
+    cipher,
     adminKey,
     dataDir,
     async api(method, path, body, headers) {

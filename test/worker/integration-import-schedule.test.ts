@@ -136,7 +136,7 @@ describe('scheduled offer imports in the worker', () => {
     await server.store.integrationRuns.beat(live.id, Date.now());
     assert.equal((await server.api('POST', `/api/v1/integrations/${crashed.id}/refresh`)).status, 409, 'blocked by the dead run');
 
-    const worker = startWorker({ store: server.store, logger, config: server.config });
+    const worker = startWorker({ store: server.store, logger, config: server.config, cipher: server.cipher });
     await worker.recovery;
     await worker.stop();
 

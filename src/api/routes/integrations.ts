@@ -18,9 +18,8 @@ import {
 } from '../../integrations/manage-integrations.js';
 import { startOfferImport } from '../../integrations/import-offers.js';
 import { PARTNERS, partnerDefinition, type PartnerDefinition } from '../../integrations/partner-registry.js';
-import { createCredentialCipher, type CredentialCipher } from '../../security/credential-cipher.js';
+import type { CredentialCipher } from '../../security/credential-cipher.js';
 import { createOutboundUrlGuard } from '../../security/outbound-url-guard.js';
-import { loadOrCreateSecretKey } from '../../security/secret-key.js';
 import { errorResponses } from '../error-schema.js';
 import { idParamsSchema } from '../list-query.js';
 import { optionalId } from '../resources/entity-meta-schema.js';
@@ -180,10 +179,8 @@ function presentRun(run: IntegrationRun): z.input<typeof runSchema> {
  * partner's schema, credentials sealed with the secret key, a real connection test, enable/disable,
  * and each integration's run log.
  */
-export function integrationRoutes(app: FastifyInstance, { config, store }: AdminRouteDeps): void {
+export function integrationRoutes(app: FastifyInstance, { config, store, cipher }: AdminRouteDeps): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
-  // The same key start-up loads (or generates) for the edge, read once here.
-  const cipher = createCredentialCipher(loadOrCreateSecretKey(config.dataDir, config.secretKey).key);
   const deps: IntegrationDeps = { store, cipher, guard: createOutboundUrlGuard({ allowHosts: config.outbound.allowHosts }) };
   const present = (integration: Integration) => presentIntegration(integration, cipher);
   // Imports started here run past their request; closing the server waits for them so none is cut off mid-write.

@@ -1,5 +1,6 @@
 import type { Config } from '../../config.js';
 import type { ConversionDeps } from '../../conversions/record-postback.js';
+import type { CredentialCipher } from '../../security/credential-cipher.js';
 import type { EntityStore } from '../../store/entity-store.js';
 import type { EventStore } from '../../store/event-store.js';
 import { ApiError } from '../api-error.js';
@@ -10,6 +11,8 @@ export interface AdminRouteDeps {
   store: EntityStore;
   /** The edge runtime's conversion path (absent in a process without the edge role). */
   conversions?: ConversionDeps | undefined;
+  /** Seals and opens partners' credentials (integrations). */
+  cipher: CredentialCipher;
 }
 
 /** The conversion path, or a 503 that says why it is missing. */
