@@ -146,3 +146,26 @@ export class ConnectorError extends Error {
     this.httpStatus = options.httpStatus ?? null;
   }
 }
+
+/** A failed connection test from a partner's error: its own words and whether trying later may help. */
+export function failedConnectionCheck(error: unknown): ConnectionCheck {
+  if (!(error instanceof ConnectorError)) throw error;
+  return { ok: false, message: error.partnerMessage ?? error.message, retryable: error.retryable };
+}
+
+/** One page of a partner's offer records, each mapped to an offer or skipped with its reason. */
+export function offerPage(
+  page: number,
+  pageCount: number | null,
+  records: readonly unknown[],
+  map: (record: unknown) => { offer: ImportedOffer } | { skipped: SkippedRecord },
+): ImportedOfferPage {
+  const offers: ImportedOffer[] = [];
+  const skipped: SkippedRecord[] = [];
+  for (const record of records) {
+    const mapped = map(record);
+    if ('offer' in mapped) offers.push(mapped.offer);
+    else skipped.push(mapped.skipped);
+  }
+  return { page, pageCount, offers, skipped };
+}

@@ -1,8 +1,9 @@
 import {
   ConnectorError,
+  failedConnectionCheck,
+  offerPage,
   type ConnectionCheck,
   type ConversionWindow,
-  type ImportedOffer,
   type ImportedOfferPage,
   type PartnerConnector,
   type PulledConversion,
@@ -45,21 +46,13 @@ export function createCakeConnector(input: CakeSettingsInput, options: CakeClien
         const visible = readInteger(root.row_count) ?? readXmlList(root.offers, 'offer').length;
         return { ok: true, offersVisible: visible, message: `CAKE affiliate API answered: ${visible} offer${visible === 1 ? '' : 's'} in the offer feed` };
       } catch (error) {
-        if (!(error instanceof ConnectorError)) throw error;
-        return { ok: false, message: error.partnerMessage ?? error.message, retryable: error.retryable };
+        return failedConnectionCheck(error);
       }
     },
 
     async *fetchOffers(): AsyncIterable<ImportedOfferPage> {
       for await (const { page, pageCount, records } of rows(client, OFFER_FEED, OFFER_FILTERS, 'offers', 'offer', 'OfferFeed', settings.pageSize)) {
-        const offers: ImportedOffer[] = [];
-        const skipped: SkippedRecord[] = [];
-        for (const record of records) {
-          const mapped = mapCakeOffer(record, settings);
-          if ('offer' in mapped) offers.push(mapped.offer);
-          else skipped.push(mapped.skipped);
-        }
-        yield { page, pageCount, offers, skipped };
+        yield offerPage(page, pageCount, records, (record) => mapCakeOffer(record, settings));
       }
     },
 

@@ -1,8 +1,9 @@
 import {
   ConnectorError,
+  failedConnectionCheck,
+  offerPage,
   type ConnectionCheck,
   type ConversionWindow,
-  type ImportedOffer,
   type ImportedOfferPage,
   type PartnerConnector,
   type PulledConversion,
@@ -41,8 +42,7 @@ export function createEverflowConnector(input: EverflowSettingsInput, options: E
         const visible = list.paging?.totalCount ?? list.records.length;
         return { ok: true, offersVisible: visible, message: `Everflow affiliate API answered: ${visible} runnable offer${visible === 1 ? '' : 's'}` };
       } catch (error) {
-        if (!(error instanceof ConnectorError)) throw error;
-        return { ok: false, message: error.partnerMessage ?? error.message, retryable: error.retryable };
+        return failedConnectionCheck(error);
       }
     },
 
@@ -50,14 +50,7 @@ export function createEverflowConnector(input: EverflowSettingsInput, options: E
       const request = (page: number) =>
         client.request({ method: 'GET', path: 'offersrunnable', query: { page, page_size: settings.pageSize }, what: `offersrunnable page ${page}` });
       for await (const { page, pageCount, records } of pages(request, 'offers', 'offersrunnable', settings.pageSize)) {
-        const offers: ImportedOffer[] = [];
-        const skipped: SkippedRecord[] = [];
-        for (const record of records) {
-          const mapped = mapEverflowOffer(record);
-          if ('offer' in mapped) offers.push(mapped.offer);
-          else skipped.push(mapped.skipped);
-        }
-        yield { page, pageCount, offers, skipped };
+        yield offerPage(page, pageCount, records, mapEverflowOffer);
       }
     },
 

@@ -1,8 +1,9 @@
 import {
   ConnectorError,
+  failedConnectionCheck,
+  offerPage,
   type ConnectionCheck,
   type ConversionWindow,
-  type ImportedOffer,
   type ImportedOfferPage,
   type PartnerConnector,
   type PulledConversion,
@@ -41,8 +42,7 @@ export function createTrackierConnector(input: TrackierSettingsInput, options: T
         const visible = list.total ?? list.records.length;
         return { ok: true, offersVisible: visible, message: `Trackier publisher API answered: ${visible} campaign${visible === 1 ? '' : 's'} visible` };
       } catch (error) {
-        if (!(error instanceof ConnectorError)) throw error;
-        return { ok: false, message: error.partnerMessage ?? error.message, retryable: error.retryable };
+        return failedConnectionCheck(error);
       }
     },
 
@@ -53,14 +53,7 @@ export function createTrackierConnector(input: TrackierSettingsInput, options: T
         return list;
       };
       for await (const { page, pageCount, records } of pages(request, settings.pageSize, 'campaigns')) {
-        const offers: ImportedOffer[] = [];
-        const skipped: SkippedRecord[] = [];
-        for (const record of records) {
-          const mapped = mapTrackierOffer(record);
-          if ('offer' in mapped) offers.push(mapped.offer);
-          else skipped.push(mapped.skipped);
-        }
-        yield { page, pageCount, offers, skipped };
+        yield offerPage(page, pageCount, records, mapTrackierOffer);
       }
     },
 

@@ -1,8 +1,9 @@
 import {
   ConnectorError,
+  failedConnectionCheck,
+  offerPage,
   type ConnectionCheck,
   type ConversionWindow,
-  type ImportedOffer,
   type ImportedOfferPage,
   type PartnerConnector,
   type PulledConversion,
@@ -56,21 +57,13 @@ export function createTuneConnector(input: TuneSettingsInput, options: TuneClien
         const api = network ? 'Network API' : 'Affiliate API';
         return { ok: true, offersVisible: visible, message: `TUNE ${api} answered: ${visible} offer${visible === 1 ? '' : 's'} visible (${offerTarget}::${offerMethod})` };
       } catch (error) {
-        if (!(error instanceof ConnectorError)) throw error;
-        return { ok: false, message: error.partnerMessage ?? error.message, retryable: error.retryable };
+        return failedConnectionCheck(error);
       }
     },
 
     async *fetchOffers(): AsyncIterable<ImportedOfferPage> {
       for await (const { page, pageCount, records } of pages(client, offerTarget, offerMethod, offerParams, settings.pageSize)) {
-        const offers: ImportedOffer[] = [];
-        const skipped: SkippedRecord[] = [];
-        for (const record of records) {
-          const mapped = mapTuneOffer(record);
-          if ('offer' in mapped) offers.push(mapped.offer);
-          else skipped.push(mapped.skipped);
-        }
-        yield { page, pageCount, offers, skipped };
+        yield offerPage(page, pageCount, records, mapTuneOffer);
       }
     },
 
