@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
+import { wallTimeToInstant } from '../../src/domain/local-time.js';
 
 /**
  * A CAKE network's affiliate API over real HTTP on loopback, speaking the wire format of
@@ -179,21 +180,5 @@ function readBound(value: string, zone: string): number | null {
   if (!match) return null;
   const wall = Date.parse(`${match[1]}T${match[2] ?? '00:00:00'}Z`);
   if (Number.isNaN(wall)) return null;
-  const first = wall - offsetAt(wall, zone);
-  return wall - offsetAt(first, zone);
-}
-
-function offsetAt(instant: number, zone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(instant));
-  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value);
-  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - Math.floor(instant / 1000) * 1000;
+  return wallTimeToInstant(wall, zone);
 }

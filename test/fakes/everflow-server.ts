@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { once } from 'node:events';
+import { wallTimeToInstant } from '../../src/domain/local-time.js';
 
 /**
  * Everflow's affiliate API over real HTTP on loopback, speaking the wire format of
@@ -238,27 +239,7 @@ function readBound(value: unknown, zone: string, side: 'start' | 'end'): number 
   if (!match) return null;
   const local = Date.parse(`${match[1]}T${match[2] ?? '00:00:00'}Z`);
   if (Number.isNaN(local)) return null;
-  const start = zonedToUtc(local, zone);
-  return match[2] === undefined && side === 'end' ? zonedToUtc(local + DAY_MS, zone) - 1000 : start;
+  const start = wallTimeToInstant(local, zone);
+  return match[2] === undefined && side === 'end' ? wallTimeToInstant(local + DAY_MS, zone) - 1000 : start;
 }
 
-/** A wall-clock time (as if it were UTC) in `zone` → the instant. */
-function zonedToUtc(local: number, zone: string): number {
-  const first = local - offsetAt(local, zone);
-  return local - offsetAt(first, zone);
-}
-
-function offsetAt(instant: number, zone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(instant));
-  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value);
-  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - Math.floor(instant / 1000) * 1000;
-}

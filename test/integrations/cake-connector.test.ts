@@ -9,8 +9,8 @@ import type { CakeSettingsInput } from '../../src/integrations/cake/cake-setting
 import type { CakeClientOptions } from '../../src/integrations/cake/client.js';
 import { createOutboundUrlGuard } from '../../src/security/outbound-url-guard.js';
 import { startFakeCakeServer, type FakeCakeConversion, type FakeCakeOffer, type FakeCakeServer } from '../fakes/cake-server.js';
+import { collect, loopbackGuard as guard } from './connector-test-support.js';
 
-const guard = createOutboundUrlGuard({ allowHosts: ['127.0.0.1'] });
 const WRONG_KEY = 'cakeWrongKeyMustNeverLeak';
 
 function offer(id: number, fields: FakeCakeOffer = {}): FakeCakeOffer {
@@ -65,16 +65,6 @@ function conversion(n: number, fields: FakeCakeConversion = {}): FakeCakeConvers
     transaction_id: `tid-${n}`,
     ...fields,
   };
-}
-
-async function collect<T>(pages: AsyncIterable<T>): Promise<{ pages: T[]; error?: unknown }> {
-  const seen: T[] = [];
-  try {
-    for await (const page of pages) seen.push(page);
-    return { pages: seen };
-  } catch (error) {
-    return { pages: seen, error };
-  }
 }
 
 describe('CAKE connector against the fake CAKE server', () => {

@@ -6,8 +6,8 @@ import type { EverflowSettingsInput } from '../../src/integrations/everflow/ever
 import type { EverflowClientOptions } from '../../src/integrations/everflow/client.js';
 import { createOutboundUrlGuard } from '../../src/security/outbound-url-guard.js';
 import { startFakeEverflowServer, type FakeEverflowConversion, type FakeEverflowOffer, type FakeEverflowServer } from '../fakes/everflow-server.js';
+import { collect, loopbackGuard as guard } from './connector-test-support.js';
 
-const guard = createOutboundUrlGuard({ allowHosts: ['127.0.0.1'] });
 const WRONG_KEY = 'ef-wrong-key-must-never-leak';
 
 function offer(id: number, fields: Record<string, unknown> = {}, relationship: Record<string, unknown> = {}): FakeEverflowOffer {
@@ -63,16 +63,6 @@ function conversion(n: number, fields: Record<string, unknown> = {}): FakeEverfl
     relationship: { offer: { network_offer_id: 42, name: 'Keto Trial US' } },
     ...fields,
   };
-}
-
-async function collect<T>(pages: AsyncIterable<T>): Promise<{ pages: T[]; error?: unknown }> {
-  const seen: T[] = [];
-  try {
-    for await (const page of pages) seen.push(page);
-    return { pages: seen };
-  } catch (error) {
-    return { pages: seen, error };
-  }
 }
 
 describe('Everflow connector against the fake Everflow server', () => {

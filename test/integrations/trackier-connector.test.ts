@@ -6,8 +6,8 @@ import { createTrackierConnector } from '../../src/integrations/trackier/trackie
 import type { TrackierSettingsInput } from '../../src/integrations/trackier/trackier-settings.js';
 import { createOutboundUrlGuard } from '../../src/security/outbound-url-guard.js';
 import { startFakeTrackierServer, type FakeTrackierCampaign, type FakeTrackierConversion, type FakeTrackierServer } from '../fakes/trackier-server.js';
+import { collect, loopbackGuard as guard } from './connector-test-support.js';
 
-const guard = createOutboundUrlGuard({ allowHosts: ['127.0.0.1'] });
 const WRONG_KEY = 'trk-wrong-key-must-never-leak';
 
 function campaign(id: number, fields: Record<string, unknown> = {}): FakeTrackierCampaign {
@@ -73,16 +73,6 @@ function conversion(n: number, fields: Record<string, unknown> = {}): FakeTracki
     external_offer_id: null,
     ...fields,
   };
-}
-
-async function collect<T>(pages: AsyncIterable<T>): Promise<{ pages: T[]; error?: unknown }> {
-  const seen: T[] = [];
-  try {
-    for await (const page of pages) seen.push(page);
-    return { pages: seen };
-  } catch (error) {
-    return { pages: seen, error };
-  }
 }
 
 describe('Trackier connector against the fake Trackier server', () => {

@@ -5,8 +5,8 @@ import { createTuneConnector } from '../../src/integrations/tune/tune-connector.
 import type { TuneSettingsInput } from '../../src/integrations/tune/tune-settings.js';
 import { createOutboundUrlGuard } from '../../src/security/outbound-url-guard.js';
 import { startFakeTuneServer, type FakeTuneConversion, type FakeTuneOffer, type FakeTuneServer } from '../fakes/tune-server.js';
+import { collect, loopbackGuard as guard } from './connector-test-support.js';
 
-const guard = createOutboundUrlGuard({ allowHosts: ['127.0.0.1'] });
 
 function offer(id: number, overrides: Partial<FakeTuneOffer> = {}, wire: Record<string, string | null> = {}): FakeTuneOffer {
   return {
@@ -49,16 +49,6 @@ function conversion(n: number, values: Partial<FakeTuneConversion> = {}): FakeTu
     'Stat.affiliate_id': '2002',
     ...values,
   };
-}
-
-async function collect<T>(pages: AsyncIterable<T>): Promise<{ pages: T[]; error?: unknown }> {
-  const seen: T[] = [];
-  try {
-    for await (const page of pages) seen.push(page);
-    return { pages: seen };
-  } catch (error) {
-    return { pages: seen, error };
-  }
 }
 
 describe('TUNE connector against the fake TUNE server', () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Click } from '../../domain/click.js';
+import { clickDimensionsOf } from '../../domain/conversion.js';
 import type { ConversionFact, FactQuery, FactRow } from '../report-facts.js';
 import { makeClick } from '../../../test/support/click-fixture.js';
 import { createSqliteEventStore } from './sqlite-event-store.js';
@@ -29,22 +30,10 @@ const CONVERSIONS: ConversionFact[] = CLICKS.filter((_, i) => i % 60 === 7).map(
   type: i % 2 ? 'Purchase' : null,
   status: i % 3 ? 'approved' : 'pending',
   payout: 1_000_000 + i,
-  campaignId: click.campaignId,
-  trafficChannelId: click.trafficChannelId,
+  ...clickDimensionsOf(click),
   offerSourceId: 1,
   offerId: click.offerId ?? 0,
   landerId: click.landerId ?? 0,
-  ruleIndex: click.ruleIndex,
-  pathIndex: click.pathIndex,
-  refId: click.refId,
-  subs: click.subs,
-  country: click.country,
-  region: click.region,
-  city: click.city,
-  isp: click.isp,
-  deviceType: click.deviceType,
-  os: click.os,
-  browser: click.browser,
 }));
 
 /** The report as the raw events add up, group by group. */

@@ -85,7 +85,9 @@ export function createSqliteEventStore(file: string, options: { entityFile?: str
   };
   const reports = () => (reporting ??= prepareReporting());
   let rollupRunner: RollupRunner | undefined;
-  const rollups = () => (rollupRunner ??= startRollupRunner(file, database, file === ':memory:' ? undefined : options.entityFile));
+  // Another connection cannot reach an in-memory database, so it copies through the ports.
+  const entityFile = file === ':memory:' ? undefined : options.entityFile;
+  const rollups = () => (rollupRunner ??= startRollupRunner(file, database, entityFile));
   let rollupMarks: ReturnType<typeof rollupMarksIn> | undefined;
   const marks = () => (rollupMarks ??= rollupMarksIn(database));
 
@@ -150,10 +152,7 @@ export function createSqliteEventStore(file: string, options: { entityFile?: str
     async refreshRollups() {
       await rollups().refresh();
     },
-    ...(options.entityFile &&
-      file !== ':memory:' && {
-        copyConversionFactsFromEntities: (now: number) => rollups().copyConversionFacts!(now),
-      }),
+    ...(entityFile && { copyConversionFactsFromEntities: (now: number) => rollups().copyConversionFacts!(now) }),
     async deleteClicksBefore(before) {
       return rollups().deleteClicksBefore(before);
     },
