@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance } from 'fastify';
 import type { ConversionDeps } from '../conversions/record-postback.js';
 import type { EventStore } from '../store/event-store.js';
 import type { EdgeMetrics } from './edge-metrics.js';
@@ -22,7 +23,7 @@ export interface EdgeDeps {
   /** The conversion path's stores and counters (postback, pixel). */
   conversions: ConversionDeps;
   /** The visitor's (or network's) IP, honouring trusted proxies. */
-  clientIp(request: FastifyRequest): string;
+  clientIp(request: Pick<IncomingMessage, 'socket' | 'headers'>): string;
   /** Logs a storage failure at most once per interval, so an outage cannot flood the log. */
   logStoreFailure(error: unknown): void;
 }

@@ -6,6 +6,7 @@ import { parseQuery } from './query-string.js';
 import { answerCampaignClick } from './routes/campaign-click.js';
 import { answerImpression } from './routes/impression.js';
 import { answerLanderClick } from './routes/lander-click.js';
+import { answerPostback } from './routes/postback.js';
 import { writeAnswer, type VisitorAnswer } from './visitor-answer.js';
 import { unavailablePage } from './visitor-pages.js';
 
@@ -21,7 +22,7 @@ interface FastRoute {
   answer(deps: EdgeDeps, request: IncomingMessage, param: string | undefined, query: string): Promise<VisitorAnswer>;
 }
 
-/** The public tracking URLs a visitor's browser hits for every ad shown or clicked. */
+/** The public tracking URLs a visitor's browser hits for every ad shown or clicked, and the networks' conversion postbacks. */
 const ROUTES: readonly FastRoute[] = [
   {
     pattern: new RegExp(`^/c/${PARAM}${END}`),
@@ -32,6 +33,16 @@ const ROUTES: readonly FastRoute[] = [
   {
     pattern: new RegExp(`^/lp/click(?:/${PARAM})?${END}`),
     answer: (deps, request, offerNumber, query) => answerLanderClick(deps, { query: parseQuery(query), cookie: request.headers.cookie, offerNumber }),
+  },
+  {
+    pattern: new RegExp(`^/postback${END}`),
+    answer: (deps, request, _param, query) =>
+      answerPostback(deps, { sources: [parseQuery(query)], method: 'GET', sourceIp: deps.clientIp(request), headers: request.headers, origin: 'postback' }),
+  },
+  {
+    pattern: new RegExp(`^/pixel${END}`),
+    answer: (deps, request, _param, query) =>
+      answerPostback(deps, { sources: [parseQuery(query)], method: 'GET', sourceIp: deps.clientIp(request), headers: request.headers, origin: 'pixel' }),
   },
 ];
 
@@ -45,7 +56,7 @@ export interface TrackingListener {
 }
 
 /**
- * Campaign clicks, impressions and lander clicks straight from node:http, ahead of fastify's request
+ * Campaign clicks, impressions, lander clicks and GET postbacks straight from node:http, ahead of fastify's request
  * pipeline, whose routing, request and reply objects and hook chain were a tenth of a click's time on
  * the event loop (about as much as detection and the funnel). The answers are those of the edge's fastify routes (the same answer
  * functions, the query read as fastify reads it, the same error page); every other request, and these

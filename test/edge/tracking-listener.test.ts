@@ -96,6 +96,23 @@ describe('the tracking listener', () => {
     assert.ok((await server.events.findClick(clickId))!.landerClickedAt, 'the lander click is recorded');
   });
 
+  test('answers GET postbacks and pixels as fastify’s routes do, and records each conversion before answering', async () => {
+    const clicks = await Promise.all([1, 2, 3, 4].map(() => clickIdOf(`/c/${campaigns.redirect.key}`)));
+    await assertSameAnswer(`/postback?clickid=${clicks[0]}&sum=1.5`);
+    await assertSameAnswer(`/postback?CID=${clicks[1]}&sum=2&status=nope`);
+    await assertSameAnswer('/postback?sum=1');
+    await assertSameAnswer('/postback?clickid=unknown');
+    await assertSameAnswer('/pixel', { cookie: `wp_cid=${clicks[2]}` });
+    await assertSameAnswer(`/pixel?format=js&clickid=${clicks[3]}`);
+
+    const response = await fetch(`${server.url}/postback?clickid=${clicks[0]}&sum=3.25&txid=listener`);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('cache-control'), 'no-store');
+    assert.match(await response.text(), /^accepted: conversion created/);
+    const page = await server.api('GET', `/api/v1/conversions?clickId=${clicks[0]}`);
+    assert.ok(page.body.items.some((c: { payout: number }) => c.payout === 3.25), 'the conversion is committed before the answer');
+  });
+
   test('takes only GET of the tracking URLs with keys fastify would not decode, and nothing once closing', async () => {
     const listener = createTrackingListener(server.edge.deps, pino({ level: 'silent' }));
     const plain = await listen((request, response) => {
@@ -119,6 +136,10 @@ describe('the tracking listener', () => {
         ['GET', '/lp/click/'],
         ['GET', '/lp/click/1/2'],
         ['GET', '/lp/clicks'],
+        ['POST', '/postback?clickid=x'],
+        ['HEAD', '/postback?clickid=x'],
+        ['GET', '/postbacks'],
+        ['GET', '/postback/x'],
         ['GET', '/r?t=x'],
         ['GET', '/api/v1/campaigns'],
       ] as const) {
