@@ -62,5 +62,29 @@ for (const conversionFactCopy of ['bulk', 'ports'] as const) {
       const watermark = await server.events.conversionFactsWatermark();
       assert.equal(watermark!.maxId, (await server.store.conversions.listByClick(second.clickId))[0]!.id);
     });
+
+    test('a whole day read from the rollups counts each new conversion once, however often it is copied again, and follows a change', async () => {
+      const setup = await conversionSetup(server, { defaultStatus: 'pending' });
+      const [first, second, third] = [await setup.click(), await setup.click(), await setup.click()];
+      const day = START - (START % 86_400_000);
+      const byStatus = async (conversionTime: 'click' | 'postback') =>
+        (await server.events.reportFacts({ from: day, to: day + 86_400_000, timeZone: 'UTC', groupBy: ['campaign', 'conversionStatus'], filters: [{ dimension: 'campaign', op: 'in', values: [String(setup.campaign.id)] }], conversionTime }))
+          .filter((row) => row.conversions.length)
+          .map((row) => [row.key[1], row.conversions[0]!.count, row.conversions[0]!.revenue])
+          .sort();
+      assert.match((await postback(server, `clickid=${first.clickId}&sum=1`)).text, /^accepted/);
+      await refresh();
+      assert.match((await postback(server, `clickid=${second.clickId}&sum=2`)).text, /^accepted/);
+      assert.match((await postback(server, `clickid=${third.clickId}&sum=3`)).text, /^accepted/);
+      const [conversion] = await server.store.conversions.listByClick(first.clickId);
+      assert.equal((await server.api('PATCH', `/api/v1/conversions/${conversion!.id}`, { status: 'approved' })).status, 200);
+      // The clock stands still: every refresh reads the last seconds' conversions again.
+      await refresh();
+      await refresh();
+      await refresh();
+      const expected = [['approved', 1, 1_000_000], ['pending', 2, 5_000_000]];
+      assert.deepEqual(await byStatus('postback'), expected);
+      assert.deepEqual(await byStatus('click'), expected);
+    });
   });
 }

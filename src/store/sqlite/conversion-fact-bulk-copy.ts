@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { copyChangedConversions, type ConversionPages } from '../conversion-fact-copy.js';
 import { CLICK_ONLY_COLUMNS, FACT_COLUMNS, FACT_UPSERT_CONFLICT, conversionFactsIn } from './conversion-facts.js';
 import { HOUR_MS } from './report-columns.js';
+import { conversionRollupAdderIn } from './report-rollups.js';
 
 const ENTITY_IDS = new Set(['offer_source_id', 'offer_id', 'lander_id']);
 /** The entity store's conversion columns in FACT_COLUMNS order; facts keep a missing entity id as 0. */
@@ -30,25 +31,38 @@ export function conversionFactBulkCopyIn(database: BetterSqlite3.Database, entit
   const summary = database.prepare(
     'select count(*) as size, (select id from temp.fact_page order by updated_at desc, id desc limit 1) as id, max(updated_at) as updatedAt from temp.fact_page',
   );
+  // Conversions of the page not yet among the facts: added to the rollups, not summed again.
+  database.exec('create temp table if not exists new_fact_ids (id integer primary key)');
+  const clearNew = database.prepare('delete from temp.new_fact_ids');
+  const noteNew = database.prepare('insert into temp.new_fact_ids select id from temp.fact_page p where not exists (select 1 from conversion_facts f where f.id = p.id)');
+  // A change is read again for a few seconds (conversion-fact-copy.ts): a fact already equal to it is left alone.
+  const dropUnchanged = database.prepare(
+    `delete from temp.fact_page where exists (select 1 from conversion_facts f where f.id = fact_page.id and ${FACT_COLUMNS.map((c) => `f.${c} is fact_page.${c}`).join(' and ')})`,
+  );
+  const addNewToRollups = conversionRollupAdderIn(database, 'temp.new_fact_ids');
   const lastById = database.prepare('select id, updated_at as updatedAt from temp.fact_page order by id desc limit 1');
-  const hoursOf = (table: string, join: string) =>
+  const hoursOf = (table: string, filter: string) =>
     database.prepare(
       `insert or ignore into conversion_dirty_hours (basis, hour)
-       select 'click', f.click_at - f.click_at % ${HOUR_MS} from ${table} f ${join}
-       union select 'postback', f.converted_at - f.converted_at % ${HOUR_MS} from ${table} f ${join}`,
+       select 'click', f.click_at - f.click_at % ${HOUR_MS} from ${table} f ${filter}
+       union select 'postback', f.converted_at - f.converted_at % ${HOUR_MS} from ${table} f ${filter}`,
     );
   // The rollups sum again every hour a changed conversion was or is counted in, in both time bases.
   const markPrevious = hoursOf('conversion_facts', 'join temp.fact_page p on p.id = f.id');
-  const markNew = hoursOf('temp.fact_page', '');
+  const markChanged = hoursOf('temp.fact_page', 'where f.id not in (select id from temp.new_fact_ids)');
   const upsert = database.prepare(
     `insert into conversion_facts (${[...FACT_COLUMNS, ...CLICK_ONLY_COLUMNS].join(', ')})
      select ${[...FACT_COLUMNS.map((c) => `p.${c}`), ...CLICK_ONLY_COLUMNS.map((c) => `k.${c}`)].join(', ')}
      from temp.fact_page p left join clicks k on k.click_id = p.click_id where true ${FACT_UPSERT_CONFLICT}`,
   );
   const write = database.transaction((watermark) => {
+    dropUnchanged.run();
+    clearNew.run();
+    noteNew.run();
     markPrevious.run();
-    markNew.run();
+    markChanged.run();
     upsert.run();
+    addNewToRollups();
     facts.setWatermark(watermark);
   });
 

@@ -213,6 +213,40 @@ export function reportRollupsIn(database: BetterSqlite3.Database) {
 }
 
 /**
+ * Adds conversion facts that were not in `conversion_facts` before (their ids in `idsTable`, the facts
+ * already written) to every conversion rollup tier, in both time bases: a new conversion only adds to
+ * its buckets, so its hour is not summed again (the current hour of a busy account would be summed
+ * again on every refresh). Grouped per rollup into a temporary table first, as click slices are.
+ */
+export function conversionRollupAdderIn(database: BetterSqlite3.Database, idsTable: string) {
+  const statements = ROLLUPS.flatMap((rollup) => {
+    const keys = [...rollup.columns, ...CONVERSION_KEYS];
+    const slice = `temp.conversion_slice_${rollup.name}`;
+    database.exec(`create temp table if not exists conversion_slice_${rollup.name} as select * from ${conversionTable(rollup, 'click', TIERS[0]!)} where 0`);
+    return CONVERSION_BASES.flatMap((basis) => [
+      database.prepare(`delete from ${slice}`),
+      database.prepare(
+        `insert into ${slice} (bucket, ${keys.join(', ')}, ${CONVERSION_MEASURES.join(', ')})
+         select ${[`f.${basis.column} - f.${basis.column} % ${QUARTER_MS}`, ...rollup.columns.map((c) => `f.${c}`), "coalesce(f.type, '')", 'f.status'].join(', ')},
+                count(*), sum(f.payout_micros)
+         from ${idsTable} n join conversion_facts f on f.id = n.id group by 1, ${keys.map((_, i) => i + 2).join(', ')}`,
+      ),
+      ...TIERS.map((tier) =>
+        database.prepare(
+          `insert into ${conversionTable(rollup, basis.name, tier)} (bucket, ${keys.join(', ')}, ${CONVERSION_MEASURES.join(', ')})
+           select bucket - bucket % ${tier.size}, ${keys.join(', ')}, ${CONVERSION_MEASURES.map((m) => `sum(${m})`).join(', ')} from ${slice} where true
+           group by bucket - bucket % ${tier.size}, ${keys.join(', ')}
+           on conflict do update set ${addOnConflict(CONVERSION_MEASURES)}`,
+        ),
+      ),
+    ]);
+  });
+  return () => {
+    for (const statement of statements) statement.run();
+  };
+}
+
+/**
  * What writes to rolled-up clicks call: two statements, so a lander click (the edge's path) prepares
  * nothing else.
  */
