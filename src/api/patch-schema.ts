@@ -7,7 +7,9 @@ import { z } from 'zod';
 export function patchSchemaOf<T extends z.ZodRawShape>(schema: z.ZodObject<T>) {
   const shape: Record<string, z.ZodType> = {};
   for (const [key, field] of Object.entries(schema.shape)) {
-    const inner = field instanceof z.ZodDefault ? (field.removeDefault() as z.ZodType) : (field as z.ZodType);
+    // A prefault (an object field whose own fields have defaults, e.g. an offer's caps) would fill a
+    // left-out field with those defaults just the same.
+    const inner = field instanceof z.ZodDefault || field instanceof z.ZodPrefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType);
     shape[key] = inner.optional();
   }
   return z.object(shape).strict();

@@ -3,7 +3,9 @@ import { clickDimensionsOf, type Conversion, type ConversionOrigin, type NewConv
 import { CONVERSION_STATUSES, type ConversionStatus } from '../domain/conversion-status.js';
 import { effectiveDuplicateMode, planDuplicateHandling, type DuplicatePlan, type RecordOutcome } from '../domain/duplicate-resolution.js';
 import { parseMoney } from '../domain/money.js';
+import type { Offer } from '../domain/offer.js';
 import type { OfferSource } from '../domain/offer-source.js';
+import { decideSpillover } from '../domain/spillover.js';
 import { contactParamNames, extractPersonalData } from '../domain/personal-data.js';
 import { ALL_POSTBACK_NAMES, findUnreplacedMacro, readPostbackValues, type RawParams } from '../domain/postback-params.js';
 import { normalizeClickId } from '../domain/click-id.js';
@@ -56,11 +58,16 @@ export interface PostbackResult {
 
 class Rejection extends Error {}
 
+/** A conversion as the offer caps count it. */
+type CapCounted = { status: ConversionStatus; payout: number };
+
 /** A postback ready to commit: the conversion, its duplicate plan, and how to settle what the insert did. */
 interface Attributed {
   values: NewConversion;
   plan: DuplicatePlan;
   settle(recorded: RecordedConversion): PostbackSettlement;
+  /** Takes back what `settle` counted towards the offer's caps, when the commit did not happen. */
+  uncount(): void;
 }
 
 /**
@@ -93,14 +100,20 @@ export async function recordPostback(deps: ConversionDeps, input: PostbackInput)
   }
 
   const { values, plan, settle } = attributed;
-  const { recorded, settlement } = await deps.store.commitPostback({ log: logRow(), conversion: { values, plan, settle } });
+  let committed;
+  try {
+    committed = await deps.store.commitPostback({ log: logRow(), conversion: { values, plan, settle } });
+  } catch (error) {
+    attributed.uncount();
+    throw error;
+  }
+  const { recorded, settlement } = committed;
   if (!recorded || !settlement) throw new Error('the store answered a conversion commit without the conversion');
   const { outcome, conversion } = recorded;
   if (outcome === 'ignored') {
     if (settlement.statusChange) return { httpStatus: 200, outcome: settlement.outcome, reason: settlement.reason, conversion, change: 'status_changed' };
     return { httpStatus: 200, outcome: settlement.outcome, reason: settlement.reason, conversion };
   }
-  if (outcome === 'created' && values.offerId !== null) deps.caps.recordConversion(values.offerId, receivedAt);
   return { httpStatus: 200, outcome: settlement.outcome, reason: settlement.reason, conversion, change: outcome };
 
   function rawClickId(): string | undefined {
@@ -141,7 +154,7 @@ export async function recordPostback(deps: ConversionDeps, input: PostbackInput)
     const payout = await deps.currency.toAccount(originalPayout, currency);
     if (payout === undefined) throw new Rejection(`no exchange rate stored for ${currency}; add it under currency rates`);
 
-    const mode = effectiveDuplicateMode(conversionType?.duplicateMode, source?.duplicateMode);
+    const mode = effectiveDuplicateMode(conversionType?.duplicateMode, source?.duplicateMode, offer?.multipleConversionsPerClick);
     const eventId = values.event_id ?? null;
     const plan = planDuplicateHandling(mode, clickId, type, eventId);
     const personalData = extractPersonalData(input.params, source);
@@ -166,34 +179,69 @@ export async function recordPostback(deps: ConversionDeps, input: PostbackInput)
       personalData,
     };
 
+    // What settle counted towards the offer's caps: a batch that fails is retried alone, calling
+    // settle again, so each call first takes back what the previous one counted.
+    const counted: (() => void)[] = [];
+    const uncount = () => {
+      for (const undo of counted.splice(0)) undo();
+    };
+    const count = (at: number, before: CapCounted | undefined, after: CapCounted | undefined) => {
+      if (offerId === null) return;
+      deps.caps.changeConversion(offerId, at, before, after);
+      counted.push(() => deps.caps.changeConversion(offerId, at, after, before));
+    };
+
     // Runs inside the store's transaction, once the insert has met (or not) an existing conversion.
     const settle = ({ outcome, conversion: stored }: RecordedConversion): PostbackSettlement => {
+      uncount();
       if (outcome === 'ignored') {
         // A later postback may still move the status on (pending → approved), whatever the mode;
         // the channel hears about the new status too.
         if (values.status !== undefined && stored.status !== status) {
           const at = deps.now();
+          // Under an approved cap an approval is what counts, so it meets the cap now.
+          const spill = status === 'approved' && offer?.caps.type === 'approved' ? spillover(offer, at) : undefined;
+          const next = spill?.decline ? 'declined' : status;
+          if (next === stored.status) return { outcome: 'duplicate', reason: `duplicate ignored (${spill?.decline ? spill.reason : 'same status'})` };
+          count(stored.convertedAt, { status: stored.status, payout: stored.payout }, { status: next, payout: stored.payout });
+          const note = spill ? `; ${spill.decline ? spill.reason : spill.note}` : '';
           return {
             outcome: 'accepted',
-            reason: `status changed from ${stored.status} to ${status}`,
-            statusChange: { status, at },
-            channelPostback: channelPostbackFor({ ...stored, status, updatedAt: at }),
+            reason: `status changed from ${stored.status} to ${next}${note}`,
+            statusChange: { status: next, at },
+            channelPostback: channelPostbackFor({ ...stored, status: next, updatedAt: at }),
           };
         }
         const why = mode === 'ignore_by_event_id' ? `event id ${eventId} already recorded` : `mode ${mode ?? 'none'}`;
         return { outcome: 'duplicate', reason: `duplicate ignored (${why})` };
       }
-      const reason =
-        outcome === 'created'
-          ? stored.duplicateStatus === 'repeated'
-            ? 'conversion created (repeated)'
-            : 'conversion created'
-          : outcome === 'edited'
-            ? 'duplicate applied to the original conversion (mode edit)'
-            : 'payout added to the original conversion (mode increment_payout)';
-      return { outcome: 'accepted', reason, channelPostback: outcome === 'incremented' ? undefined : channelPostbackFor(stored) };
+      if (outcome === 'created') {
+        // Past a cap of the offer (counted before this conversion), spillover decides; the conversion
+        // is stored either way, declined at worst, with the reason in the log.
+        const spill = offer ? spillover(offer, receivedAt) : undefined;
+        const created = stored.duplicateStatus === 'repeated' ? 'conversion created (repeated)' : 'conversion created';
+        if (spill?.decline) {
+          count(receivedAt, undefined, { status: 'declined', payout: stored.payout });
+          const declined = { ...stored, status: 'declined' as const };
+          return { outcome: 'accepted', reason: `${created} as ${spill.reason}`, statusChange: { status: 'declined', at: receivedAt }, channelPostback: channelPostbackFor(declined) };
+        }
+        count(receivedAt, undefined, { status: stored.status, payout: stored.payout });
+        return { outcome: 'accepted', reason: spill ? `${created}, ${spill.note}` : created, channelPostback: channelPostbackFor(stored) };
+      }
+      if (outcome === 'incremented') {
+        count(stored.convertedAt, { status: stored.status, payout: stored.payout - payout }, { status: stored.status, payout: stored.payout });
+        return { outcome: 'accepted', reason: 'payout added to the original conversion (mode increment_payout)' };
+      }
+      // An edit's previous status and payout are not read back; the caps take it in at the next start.
+      return { outcome: 'accepted', reason: 'duplicate applied to the original conversion (mode edit)', channelPostback: channelPostbackFor(stored) };
     };
-    return { values: conversion, plan, settle };
+    return { values: conversion, plan, settle, uncount };
+  }
+
+  /** Spillover's decision when a cap of the offer is reached at `at`; undefined within the caps. */
+  function spillover(offer: Offer, at: number) {
+    const cap = deps.caps.reachedCap(offer, at);
+    return cap ? decideSpillover(offer, cap) : undefined;
   }
 
   /** The traffic channel's postback for a conversion, from the configuration the edge serves. */

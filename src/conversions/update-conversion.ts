@@ -16,7 +16,7 @@ export interface ConversionChanges {
  * A person (or their script) corrects a conversion: a new status, or a payout the network revised.
  * The payout is kept as given and converted into the account currency with the stored rate.
  */
-export async function updateConversion(deps: Pick<ConversionDeps, 'store' | 'currency' | 'onConversion'>, id: number, changes: ConversionChanges): Promise<Conversion> {
+export async function updateConversion(deps: Pick<ConversionDeps, 'store' | 'currency' | 'onConversion'> & Partial<Pick<ConversionDeps, 'caps'>>, id: number, changes: ConversionChanges): Promise<Conversion> {
   if (changes.currency !== undefined && changes.payout === undefined) {
     throw new ApiError('validation_error', 'currency only says what a payout is in; give payout with it', 'currency');
   }
@@ -37,6 +37,8 @@ export async function updateConversion(deps: Pick<ConversionDeps, 'store' | 'cur
   }
   const updated = await deps.store.conversions.update(id, update);
   if (!updated) throw new ApiError('not_found', `conversion ${id} does not exist`, 'id');
+  // An approved-type or payout cap counts what the conversion is now (pending → approved counts then).
+  if (existing.offerId !== null) deps.caps?.changeConversion(existing.offerId, existing.convertedAt, existing, updated);
   // Like a postback that changes a conversion, a correction reaches the traffic channel (pending → approved).
   if (updated.status !== existing.status || updated.payout !== existing.payout) await deps.onConversion?.(updated, 'edited');
   return updated;

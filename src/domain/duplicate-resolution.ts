@@ -13,8 +13,17 @@ export interface DuplicatePlan {
   duplicateStatus: DuplicateStatus;
 }
 
-/** The mode in force: the conversion type's, else the offer source's, else none. */
-export function effectiveDuplicateMode(typeMode: DuplicateMode | null | undefined, sourceMode: DuplicateMode | null | undefined): DuplicateMode | null {
+/**
+ * The mode in force: the conversion type's, else the offer source's, else none. An offer that tracks
+ * multiple conversions with the same click id (seed 001) records every one on its own: `create_new`,
+ * whatever the type or source says.
+ */
+export function effectiveDuplicateMode(
+  typeMode: DuplicateMode | null | undefined,
+  sourceMode: DuplicateMode | null | undefined,
+  multipleConversionsPerClick = false,
+): DuplicateMode | null {
+  if (multipleConversionsPerClick) return 'create_new';
   return typeMode ?? sourceMode ?? null;
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CAP_PERIODS } from './cap-period.js';
 import { httpUrlSchema, nameSchema, settableStatusSchema, timeZoneSchema, type EntityMeta } from './entity.js';
 import { currencySchema, nonNegativeMoneySchema, type Micros } from './money.js';
 
@@ -8,16 +9,31 @@ export type PayoutModel = (typeof PAYOUT_MODELS)[number];
 
 /** Who may see an offer: assigned publishers only, everyone on request, or everyone. */
 export const OFFER_VISIBILITIES = ['private', 'permission', 'public'] as const;
-/** `200`: the offer's page is served without a redirect. */
+/**
+ * `302`: the campaign's redirect mode applies. `200`: the visitor is never answered with a 3xx on the
+ * way to this offer (campaign click straight to it, or the lander's click-through): a 200 page with a
+ * meta refresh sends them on (double meta refresh stays double meta).
+ */
 export const REDIRECT_TYPES = ['302', '200'] as const;
-/** Conversions past a cap: approved even when the offer is inactive (`always`), when it was paused by the cap (`yes`), or cancelled (`no`). */
+/**
+ * A conversion that arrives when a cap of its offer is already reached (counted as `caps.type` says)
+ * is kept with the postback's status under `always` (even if the offer is paused by hand or archived)
+ * and under `yes` only while the offer is paused by that cap (active, over-delivery `pause`); otherwise
+ * (`no`, or `yes` with the offer paused by hand or staying active past its caps) it is recorded as
+ * declined with the reason in the postback log. Conversions within the caps are never touched.
+ * See domain/spillover.ts.
+ */
 export const SPILLOVER_MODES = ['always', 'yes', 'no'] as const;
 
-/** A cap beyond the daily/total ones the funnels enforce: any metric, any period. */
+/**
+ * A cap beyond the daily/total ones: any metric, any period (the ISO week from Monday, the calendar
+ * month), in the caps' time zone, enforced like them. Payout and revenue both sum what the offer's
+ * conversions pay, in the account currency.
+ */
 export const capRuleSchema = z
   .object({
     metric: z.enum(['conversions', 'clicks', 'payout', 'revenue']).default('conversions'),
-    period: z.enum(['daily', 'weekly', 'monthly', 'total']),
+    period: z.enum(CAP_PERIODS),
     /** A count for conversions and clicks, micro-units for payout and revenue. */
     limit: z.number().int().positive(),
   })
@@ -38,12 +54,16 @@ const capsSchema = z.object({
   daily: z.number().int().positive().nullable().default(null),
   total: z.number().int().positive().nullable().default(null),
   timeZone: timeZoneSchema.default('UTC'),
-  /** Conversions counted towards a cap: all of them (`gross`) or approved ones. */
+  /**
+   * Conversions counted towards a cap (money caps too): all of them, whatever their status (`gross`),
+   * or approved ones only — a pending one counts once it is approved, a declined one never.
+   */
   type: z.enum(['gross', 'approved']).default('gross'),
   /** Caps of other metrics and periods (a network's weekly or payout caps, an integration's additional caps). */
   additional: z.array(capRuleSchema).default([]),
+  /** Whether publishers may see the caps (stored and returned; Waypost itself has no publishers). */
   visible: z.boolean().default(true),
-  /** When a cap is reached: paused, or active with the excess conversions handled by `spillover`. */
+  /** When a cap is reached: skipped by funnels until the period ends (`pause`), or kept receiving traffic with the excess conversions handled by `spillover`. */
   overDelivery: z.enum(['pause', 'stay_active']).default('pause'),
 });
 
@@ -69,13 +89,17 @@ export const offerInputSchema = z.object({
   publisherPayout: nonNegativeMoneySchema.nullable().default(null),
   publisherPayouts: z.array(z.object({ publisher: z.string().trim().min(1).max(200), payout: nonNegativeMoneySchema }).strict()).default([]),
   previewUrl: httpUrlSchema.nullable().default(null),
-  /** The impression pixel; only kept while `impressionsAllowed`. */
-  impressionUrl: httpUrlSchema.nullable().default(null),
+  /** The network's impression URL; it must carry `{imp_id}` (seed 001), filled with a fresh id per impression by `/imp/{campaign}?offer_id=`. */
+  impressionUrl: httpUrlSchema
+    .refine((url) => /\{imp_id\}|%7Bimp_id%7D/i.test(url), 'must hold the {imp_id} macro, so the network can tell impressions apart')
+    .nullable()
+    .default(null),
   impressionsAllowed: z.boolean().default(false),
   advertiser: z.string().max(200).nullable().default(null),
   category: z.string().max(200).nullable().default(null),
   visibility: z.enum(OFFER_VISIBILITIES).default('public'),
   redirectType: z.enum(REDIRECT_TYPES).default('302'),
+  /** Outside these days and hours (in its own zone) the offer is skipped by funnels, as a capped one is. */
   timeTargeting: timeTargetingSchema.nullable().default(null),
   /** Every conversion of one click is recorded on its own (a network's "multiple conversions with the same click id"). */
   multipleConversionsPerClick: z.boolean().default(false),

@@ -1,7 +1,17 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Offer } from '../domain/offer.js';
 import type { VisitorAnswer } from './visitor-answer.js';
 
 export type RedirectMode = '302' | 'meta' | 'double_meta';
+
+/**
+ * How a visitor is sent to an offer: an offer whose redirect type is `200` is never answered with a
+ * 3xx, so where the campaign (or the lander's click-through) would send a 302 it gets the 200
+ * meta-refresh page; meta and double meta are 200 pages already and stay as they are.
+ */
+export function offerRedirectMode(mode: RedirectMode, offer: Pick<Offer, 'redirectType'> | undefined): RedirectMode {
+  return mode === '302' && offer?.redirectType === '200' ? 'meta' : mode;
+}
 
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -29,7 +29,7 @@ const ROUTES: readonly FastRoute[] = [
     answer: (deps, request, key, query) =>
       answerCampaignClick(deps, { key: key!, query: parseQuery(query), remoteAddress: request.socket.remoteAddress ?? '', headers: request.headers }),
   },
-  { pattern: new RegExp(`^/imp/${PARAM}${END}`), answer: (deps, _request, key) => answerImpression(deps, key!) },
+  { pattern: new RegExp(`^/imp/${PARAM}${END}`), answer: (deps, _request, key, query) => answerImpression(deps, key!, query === '' ? undefined : parseQuery(query)) },
   {
     pattern: new RegExp(`^/lp/click(?:/${PARAM})?${END}`),
     answer: (deps, request, offerNumber, query) => answerLanderClick(deps, { query: parseQuery(query), cookie: request.headers.cookie, offerNumber }),

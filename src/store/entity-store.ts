@@ -66,8 +66,8 @@ export interface ConversionRepository {
   update(id: number, changes: { status?: ConversionStatus; payout?: Micros; originalPayout?: Micros; originalCurrency?: string }): Promise<Conversion | undefined>;
   /** Conversions of `types` whose click was made in [clickFrom, clickTo), for the customer journey report. */
   journeyEvents(query: { clickFrom: number; clickTo: number; types: string[]; campaignId?: number }): Promise<JourneyEvent[]>;
-  /** Conversions per offer and UTC hour (start, unix ms), for restoring conversion caps at start. */
-  offerConversionsHourly(): Promise<{ offerId: number; hour: number; conversions: number }[]>;
+  /** Conversions per offer and UTC hour (start, unix ms), all and approved, with their payout (micros), for restoring offer caps at start. */
+  offerConversionsHourly(): Promise<{ offerId: number; hour: number; conversions: number; approved: number; payout: number; approvedPayout: number }[]>;
   /** Empties the personal data of conversions made before `before` (unix ms); returns how many changed. */
   clearPersonalData(before: number): Promise<number>;
   /** Conversions with an id above `id`, by id, at most `limit`: new ones, for the report fact copy. */

@@ -4,6 +4,7 @@ import { clickCookie } from '../click-cookie.js';
 import type { EdgeDeps } from '../edge-plugin.js';
 import type { Query } from '../query-string.js';
 import { recordVisit } from '../record-visit.js';
+import { offerRedirectMode } from '../redirect-response.js';
 import { sendAnswer, type VisitorAnswer } from '../visitor-answer.js';
 import { notFoundPage } from '../visitor-pages.js';
 
@@ -64,5 +65,8 @@ export async function answerCampaignClick(deps: EdgeDeps, request: CampaignClick
   deps.metrics.clicks.inc({ outcome: visit.click.outcome });
   const cookie = clickCookie(visit.click.clickId, deps.secureCookies);
   if (!visit.target) return notFoundPage(cookie);
-  return deps.redirector.answer(entry.campaign.redirectMode, visit.target, cookie);
+  // Straight to an offer (no lander): the offer's redirect type has its say.
+  const { offerId } = visit.click;
+  const mode = offerId === null ? entry.campaign.redirectMode : offerRedirectMode(entry.campaign.redirectMode, deps.state.snapshot().offers.get(offerId)?.offer);
+  return deps.redirector.answer(mode, visit.target, cookie);
 }

@@ -8,6 +8,7 @@ import type { EdgeDeps } from '../edge-plugin.js';
 import { offerEligibility } from '../offer-eligibility.js';
 import type { Query } from '../query-string.js';
 import { visitorFacts } from '../record-visit.js';
+import { offerRedirectMode } from '../redirect-response.js';
 import { sendAnswer, type VisitorAnswer } from '../visitor-answer.js';
 import { notFoundPage } from '../visitor-pages.js';
 
@@ -66,8 +67,9 @@ export async function answerLanderClick(deps: EdgeDeps, request: LanderClick): P
     deps.logStoreFailure(error);
   }
   deps.metrics.landerClicks.inc({ outcome: 'routed' });
-  const target = renderClickUrl(snapshot.offers.get(offerId)!.url, click, entry.campaign, { offerId, landerId: click.landerId ?? undefined });
-  return deps.redirector.answer(entry.campaign.redirectMode === 'double_meta' ? 'double_meta' : '302', target);
+  const edgeOffer = snapshot.offers.get(offerId)!;
+  const target = renderClickUrl(edgeOffer.url, click, entry.campaign, { offerId, landerId: click.landerId ?? undefined });
+  return deps.redirector.answer(offerRedirectMode(entry.campaign.redirectMode === 'double_meta' ? 'double_meta' : '302', edgeOffer.offer), target);
 }
 
 /** Offer 1..20 of a multi-offer lander; anything else lets the path choose. */

@@ -79,11 +79,22 @@ export function createConversionRepository(db: Kysely<Database>): ConversionRepo
           'offer_id',
           sql<number>`converted_at - (converted_at % 3600000)`.as('hour'),
           eb.fn.countAll<number>().as('conversions'),
+          // What approved-type and payout caps count (offer-caps.ts).
+          sql<number>`sum(case when status = 'approved' then 1 else 0 end)`.as('approved'),
+          sql<number>`sum(payout_micros)`.as('payout'),
+          sql<number>`sum(case when status = 'approved' then payout_micros else 0 end)`.as('approved_payout'),
         ])
         .where('offer_id', 'is not', null)
         .groupBy(['offer_id', sql`converted_at - (converted_at % 3600000)`])
         .execute();
-      return rows.map((row) => ({ offerId: Number(row.offer_id), hour: Number(row.hour), conversions: Number(row.conversions) }));
+      return rows.map((row) => ({
+        offerId: Number(row.offer_id),
+        hour: Number(row.hour),
+        conversions: Number(row.conversions),
+        approved: Number(row.approved),
+        payout: Number(row.payout),
+        approvedPayout: Number(row.approved_payout),
+      }));
     },
 
     async listByClick(clickId) {
