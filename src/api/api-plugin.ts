@@ -19,6 +19,7 @@ import { postbackLogRoutes } from './routes/postback-log.js';
 import { reportRoutes } from './routes/reports.js';
 import { templateRoutes } from './routes/templates.js';
 import { integrationRoutes } from './routes/integrations.js';
+import { campaignActionRoutes } from './routes/campaign-actions.js';
 
 export interface ApiDeps {
   config: Config;
@@ -46,4 +47,5 @@ export async function apiPlugin(app: FastifyInstance, { config, store, conversio
   reportRoutes(app, routeDeps);
   templateRoutes(app, routeDeps);
   integrationRoutes(app, routeDeps);
+  campaignActionRoutes(app, routeDeps);
 }

@@ -9,7 +9,7 @@ export const clickResponseSchema = z
   .object({
     clickId: z.string(),
     createdAt: z.string(),
-    outcome: z.enum(CLICK_OUTCOMES).describe('routed; fallback (nothing eligible: the fallback URL); not_found'),
+    outcome: z.enum(CLICK_OUTCOMES).describe('routed; fallback (nothing eligible: the fallback URL); not_found; blocked (its placement is blocked in the campaign: the fallback URL)'),
     campaignId: z.number().int(),
     campaignName: z.string().nullable(),
     trafficChannelId: z.number().int(),

@@ -17,6 +17,7 @@ import type { EventStore } from '../store/event-store.js';
 import type { CurrencyConverter } from './currency-rates.js';
 import { channelPostbackEntry } from './channel-postback-queue.js';
 import { maskedQuery } from './masked-query.js';
+import { pulledTwinPlan } from './pulled-twin-plan.js';
 
 export interface ConversionDeps {
   store: EntityStore;
@@ -156,7 +157,9 @@ export async function recordPostback(deps: ConversionDeps, input: PostbackInput)
 
     const mode = effectiveDuplicateMode(conversionType?.duplicateMode, source?.duplicateMode, offer?.multipleConversionsPerClick);
     const eventId = values.event_id ?? null;
-    const plan = planDuplicateHandling(mode, clickId, type, eventId);
+    // Only an offer source with an integration can have a pulled conversion this postback repeats.
+    const pulledTwin = source && snapshot.offerSourcesWithIntegration.has(source.id) ? await pulledTwinPlan(deps.store, clickId, type, source.id) : undefined;
+    const plan = pulledTwin ?? planDuplicateHandling(mode, clickId, type, eventId);
     const personalData = extractPersonalData(input.params, source);
     const contact = contactParamNames(source);
     const kept = Object.fromEntries(Object.entries(input.params).filter(([name]) => !contact.has(name) && name !== 'token').slice(0, 50));

@@ -5,6 +5,7 @@ import { funnelSchema } from './funnel.js';
 import { nonNegativeMoneySchema } from './money.js';
 import { CONVERSION_STATUSES } from './conversion-status.js';
 import { postbackTypesSchema, type TrafficChannel } from './traffic-channel.js';
+import { SUB_COUNT } from './click.js';
 
 export const REDIRECT_MODES = ['302', 'meta', 'double_meta'] as const;
 
@@ -17,6 +18,29 @@ export const campaignChannelPostbackSchema = z.object({
 });
 export type CampaignChannelPostback = z.output<typeof campaignChannelPostbackSchema>;
 export const DEFAULT_CAMPAIGN_CHANNEL_POSTBACK: CampaignChannelPostback = { enabled: true, statuses: null, types: null, payoutPercent: null };
+
+/** The click dimensions a placement is named by: the channel's click id parameter or a sub-id. */
+export const PLACEMENT_DIMENSIONS = ['refId', ...Array.from({ length: SUB_COUNT }, (_, i) => `sub${i + 1}` as `sub${number}`)] as const;
+export type PlacementDimension = (typeof PLACEMENT_DIMENSIONS)[number];
+
+/** A placement within a campaign: the value one of its dimensions carries (a zone, site or source id). */
+export const placementSchema = z.object({
+  dimension: z.enum(PLACEMENT_DIMENSIONS).describe('refId or sub1..sub20: the click dimension that carries the placement'),
+  value: z.string().min(1, 'must not be empty').max(500).describe('the value that dimension carries, as the channel passed it'),
+});
+
+/** Blocked placements: clicks carrying one of them go to the fallback URL, recorded as `blocked`. */
+export const blockedPlacementsSchema = z
+  .array(placementSchema)
+  .max(10_000)
+  .superRefine((placements, ctx) => {
+    const seen = new Set<string>();
+    placements.forEach((placement, index) => {
+      const key = `${placement.dimension}\u0000${placement.value}`;
+      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [index, 'value'], message: `${placement.dimension}=${placement.value} is listed twice` });
+      seen.add(key);
+    });
+  });
 
 /** A campaign ties a traffic channel to a funnel; its key is the public part of the click URL. */
 export const campaignInputSchema = z.object({
@@ -37,6 +61,18 @@ export const campaignInputSchema = z.object({
   /** Values the channel's postback template needs per campaign (e.g. ExoClick's `goal`). */
   postbackValues: z.record(z.string().regex(/^[A-Za-z0-9_]{1,64}$/), z.string().max(500)).default({}),
   channelPostback: campaignChannelPostbackSchema.default(DEFAULT_CAMPAIGN_CHANNEL_POSTBACK),
+  /** The channel's own campaign this one buys through, for its API (pause, placements, spend). */
+  channelCampaignId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .nullable()
+    .default(null)
+    .describe("the traffic channel's id of the campaign sending this traffic: what the channel's API pauses and reports spend for"),
+  blockedPlacements: blockedPlacementsSchema
+    .default([])
+    .describe('placements whose clicks go to the fallback URL (outcome blocked); changed by the placements/block and placements/unblock actions'),
   status: settableStatusSchema.default('active'),
 });
 export type CampaignInput = z.output<typeof campaignInputSchema>;

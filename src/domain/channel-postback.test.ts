@@ -41,6 +41,8 @@ function campaign(changes: Partial<Campaign> = {}): Campaign {
     uniquenessWindowHours: 24,
     postbackValues: {},
     channelPostback: { enabled: true, statuses: null, types: null, payoutPercent: null },
+    channelCampaignId: null,
+    blockedPlacements: [],
     ...meta,
     ...changes,
   };

@@ -1,7 +1,7 @@
 import type { Micros } from './money.js';
 
-/** How a click left the edge. */
-export const CLICK_OUTCOMES = ['routed', 'fallback', 'not_found'] as const;
+/** How a click left the edge; `blocked`: its placement is blocked in the campaign, so it went to the fallback URL. */
+export const CLICK_OUTCOMES = ['routed', 'fallback', 'not_found', 'blocked'] as const;
 export type ClickOutcome = (typeof CLICK_OUTCOMES)[number];
 
 /**

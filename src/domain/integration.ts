@@ -4,7 +4,7 @@
  * Times are unix ms.
  */
 
-/** `offer_source`: imports offers and pulls conversions for one offer source; `traffic_channel`: reserved. */
+/** `offer_source`: imports offers and pulls conversions for one offer source; `traffic_channel`: a traffic channel's API (pause, placements, spend). */
 export const INTEGRATION_KINDS = ['offer_source', 'traffic_channel'] as const;
 export type IntegrationKind = (typeof INTEGRATION_KINDS)[number];
 
@@ -36,6 +36,8 @@ export interface Integration {
   name: string;
   /** The offer source it imports offers into and pulls conversions for (kind `offer_source`). */
   offerSourceId: number | null;
+  /** The traffic channel whose API it is (kind `traffic_channel`). */
+  trafficChannelId: number | null;
   /** The partner's settings as its schema parsed them, credentials excluded. */
   settings: Record<string, unknown>;
   /** The credential fields as one sealed JSON object; only the server, with the secret key, opens it. */
@@ -50,9 +52,10 @@ export interface Integration {
 export type NewIntegration = Omit<Integration, 'id' | 'lastError' | 'connection' | 'createdAt' | 'updatedAt'>;
 
 /** Fields a change may set; absent ones keep their value. */
-export type IntegrationChanges = Partial<Pick<Integration, 'name' | 'offerSourceId' | 'settings' | 'sealedCredentials' | 'status' | 'lastError' | 'connection'>>;
+export type IntegrationChanges = Partial<Pick<Integration, 'name' | 'offerSourceId' | 'trafficChannelId' | 'settings' | 'sealedCredentials' | 'status' | 'lastError' | 'connection'>>;
 
-export const INTEGRATION_RUN_KINDS = ['offer_import', 'conversion_pull'] as const;
+/** `cost_sync`: a traffic channel's spend per campaign and day written as campaign costs. */
+export const INTEGRATION_RUN_KINDS = ['offer_import', 'conversion_pull', 'cost_sync'] as const;
 export type IntegrationRunKind = (typeof INTEGRATION_RUN_KINDS)[number];
 
 export const INTEGRATION_RUN_TRIGGERS = ['schedule', 'manual'] as const;
@@ -69,6 +72,8 @@ export interface IntegrationRunCounts {
   offersUpdated: number;
   offersSkipped: number;
   conversionsPulled: number;
+  /** Campaign days whose cost a cost sync wrote. */
+  costsSynced: number;
   /** Failures met during the run, in order; a failed run's last one is why it stopped. */
   errors: string[];
   /** Each skipped record with the reason (seed 001's logs: "how many offers were fetched or skipped, with a reason"). */
@@ -86,5 +91,5 @@ export interface IntegrationRun extends IntegrationRunCounts {
 }
 
 export function emptyRunCounts(): IntegrationRunCounts {
-  return { offersFetched: 0, offersCreated: 0, offersUpdated: 0, offersSkipped: 0, conversionsPulled: 0, errors: [], skips: [] };
+  return { offersFetched: 0, offersCreated: 0, offersUpdated: 0, offersSkipped: 0, conversionsPulled: 0, costsSynced: 0, errors: [], skips: [] };
 }

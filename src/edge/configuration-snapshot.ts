@@ -8,6 +8,7 @@ import type { ConversionType } from '../domain/conversion-type.js';
 import type { OfferSource } from '../domain/offer-source.js';
 import type { EntityStore } from '../store/entity-store.js';
 import { compileUrlTemplate, type UrlTemplate } from './macros.js';
+import { compileBlockedPlacements, type BlockedPlacements } from './blocked-placements.js';
 
 /** A campaign as the edge serves it: its channel, compiled funnel and the parameters to capture. */
 export interface EdgeCampaign {
@@ -18,6 +19,8 @@ export interface EdgeCampaign {
   customParams: readonly string[];
   /** The visitor facts the funnel's conditions and offer targeting read. */
   factFields: readonly string[];
+  /** The campaign's blocked placements; null when it blocks none. */
+  blocked: BlockedPlacements | null;
 }
 
 export interface EdgeOffer {
@@ -47,21 +50,24 @@ export class ConfigurationSnapshot {
     /** Active conversion types by their case-sensitive name. */
     readonly conversionTypes: Map<string, ConversionType>,
     readonly trafficChannels: Map<number, TrafficChannel>,
+    /** Offer sources with an integration: a pull may have recorded a conversion a postback then repeats. */
+    readonly offerSourcesWithIntegration: ReadonlySet<number>,
   ) {}
 
   static empty(): ConfigurationSnapshot {
-    return new ConfigurationSnapshot(-1, new Map(), new Map(), new Map(), new Map(), new Map(), new Map(), new Map());
+    return new ConfigurationSnapshot(-1, new Map(), new Map(), new Map(), new Map(), new Map(), new Map(), new Map(), new Set());
   }
 
   static async load(store: EntityStore): Promise<ConfigurationSnapshot> {
     const version = await store.configurationVersion();
-    const [campaigns, channels, offers, landers, offerSources, conversionTypes] = await Promise.all([
+    const [campaigns, channels, offers, landers, offerSources, conversionTypes, integrations] = await Promise.all([
       store.campaigns.all(),
       store.trafficChannels.all(),
       store.offers.all(),
       store.landers.all(),
       store.offerSources.all(),
       store.conversionTypes.all(),
+      store.integrations.list({ kind: 'offer_source', limit: 100_000, offset: 0 }),
     ]);
     const channelsById = new Map(channels.map((channel) => [channel.id, channel]));
     const byKey = new Map<string, EdgeCampaign>();
@@ -74,6 +80,7 @@ export class ConfigurationSnapshot {
         funnel: compileFunnel(campaign.funnel, campaign.timeZone),
         customParams: (channel?.parameters ?? []).map((p) => p.key).filter((key) => !STANDARD_PARAM.test(key)),
         factFields: factFieldsOf(campaign),
+        blocked: compileBlockedPlacements(campaign.blockedPlacements),
       };
       byId.set(campaign.id, entry);
       // Archived campaigns keep resolving by id (lander clicks of old visits) but not by key.
@@ -88,6 +95,7 @@ export class ConfigurationSnapshot {
       new Map(offerSources.map((source) => [source.id, source])),
       new Map(conversionTypes.filter((type) => type.status === 'active').map((type) => [type.name, type])),
       channelsById,
+      new Set(integrations.items.flatMap((integration) => (integration.offerSourceId === null ? [] : [integration.offerSourceId]))),
     );
   }
 

@@ -11,6 +11,7 @@ import { renderClickUrl } from './click-macro-values.js';
 import type { OfferCaps } from './offer-caps.js';
 import { offerEligibility, landerEligibility } from './offer-eligibility.js';
 import { visitorKey, type UniqueVisitors } from './unique-visitors.js';
+import { isPlacementBlocked } from './blocked-placements.js';
 
 const HOUR = 3_600_000;
 const SUB_FIELDS = Array.from({ length: 20 }, (_, i) => `sub${i + 1}`);
@@ -59,8 +60,10 @@ export function recordVisit(state: EdgeState, entry: EdgeCampaign, request: Visi
 
   const isOfferEligible = offerEligibility(snapshot, state.caps, now);
   const isLanderEligible = landerEligibility(snapshot);
+  // A blocked placement is not routed at all: its visitor goes to the fallback URL.
+  const blocked = entry.blocked !== null && isPlacementBlocked(entry.blocked, channel);
   const route =
-    campaign.status === 'active'
+    campaign.status === 'active' && !blocked
       ? entry.funnel.route(facts, now, state.random, isOfferEligible, isLanderEligible)
       : ({ kind: 'none', ruleIndex: -1 } as const);
 
@@ -80,7 +83,7 @@ export function recordVisit(state: EdgeState, entry: EdgeCampaign, request: Visi
     pathIndex: routed ? route.pathIndex : -1,
     landerId,
     offerId,
-    outcome: routed ? 'routed' : 'fallback',
+    outcome: routed ? 'routed' : blocked ? 'blocked' : 'fallback',
     refId: channel.refId,
     subs: channel.subs,
     params: channel.params,

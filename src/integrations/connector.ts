@@ -18,10 +18,13 @@ export interface PartnerConnector {
   fetchOffers(): AsyncIterable<ImportedOfferPage>;
   /** Conversions recorded in the window (a pull runs with a lookback, so the same ones come again). */
   fetchConversions(window: ConversionWindow): AsyncIterable<PulledConversionPage>;
+  /** The fields a conversion's click id candidates come from, in the order tried, for "no click id in …" reasons. */
+  readonly conversionClickIdFields?: readonly string[];
 }
 
 export type ConnectionCheck =
-  | { ok: true; offersVisible: number; message: string }
+  /** `offersVisible`: null for a traffic channel's API, which has campaigns rather than offers (its message says how many). */
+  | { ok: true; offersVisible: number | null; message: string }
   | { ok: false; message: string; retryable: boolean };
 
 export interface ImportedOfferPage {

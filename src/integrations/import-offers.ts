@@ -1,23 +1,14 @@
 import { ApiError } from '../api/api-error.js';
 import { emptyRunCounts, type Integration, type IntegrationRun, type IntegrationRunCounts, type IntegrationRunTrigger } from '../domain/integration.js';
 import type { Offer, OfferInput } from '../domain/offer.js';
-import type { CredentialCipher } from '../security/credential-cipher.js';
-import type { OutboundUrlGuard } from '../security/outbound-url-guard.js';
-import type { EntityStore } from '../store/entity-store.js';
 import { ConnectorError, type ImportedOffer } from './connector.js';
 import { filterImportedOffer } from './filter-imported-offer.js';
 import { readImportSettings, type ImportSettings } from './import-settings.js';
-import { openCredentials } from './integration-credentials.js';
+import { connectIntegration, finishRun, loadRunnableIntegration, markPartnerFailed, markPartnerReachable, runClock, runFailureMessage, type IntegrationRunDeps } from './integration-run.js';
 import { mapImportedOffer, offerChanged, refreshOffer, type MappingContext } from './map-imported-offer.js';
-import { partnerDefinition } from './partner-registry.js';
 import { keepRunAlive } from './run-heartbeat.js';
 
-export interface ImportDeps {
-  store: EntityStore;
-  cipher: CredentialCipher;
-  guard: OutboundUrlGuard;
-  now?: () => number;
-}
+export type ImportDeps = IntegrationRunDeps;
 
 export interface StartedImport {
   /** The run as started (`running`). */
@@ -33,20 +24,14 @@ export interface StartedImport {
  * under way, and for a disabled integration.
  */
 export async function startOfferImport(deps: ImportDeps, integrationId: number, trigger: IntegrationRunTrigger): Promise<StartedImport> {
-  const integration = await deps.store.integrations.get(integrationId);
-  if (!integration) throw new ApiError('not_found', `integration ${integrationId} does not exist`, 'id');
-  if (integration.kind !== 'offer_source' || integration.offerSourceId === null) throw new ApiError('conflict', `integration ${integrationId} does not import offers`, 'id');
-  if (integration.status === 'disabled') throw new ApiError('conflict', `integration ${integrationId} is disabled: enable it to import offers`, 'status');
-  if (!(await deps.store.offerSources.existing([integration.offerSourceId])).has(integration.offerSourceId)) {
-    throw new ApiError('conflict', `offer source ${integration.offerSourceId} is archived: offers cannot be imported into it`, 'offerSourceId');
-  }
-  const run = await deps.store.integrationRuns.startUnlessRunning({ integrationId, kind: 'offer_import', trigger, startedAt: now(deps) });
+  const integration = await loadRunnableIntegration(deps, integrationId, 'import offers');
+  const run = await deps.store.integrationRuns.startUnlessRunning({ integrationId, kind: 'offer_import', trigger, startedAt: runClock(deps)() });
   if (!run) throw new ApiError('conflict', `a run of integration ${integrationId} is already under way`, 'id');
   return { run, done: runImport(deps, integration, run) };
 }
 
 async function runImport(deps: ImportDeps, integration: Integration, run: IntegrationRun): Promise<IntegrationRun> {
-  const heartbeat = keepRunAlive(deps.store, run.id, () => now(deps));
+  const heartbeat = keepRunAlive(deps.store, run.id, runClock(deps));
   try {
     return await importPages(deps, integration, run);
   } finally {
@@ -67,29 +52,25 @@ async function importPages(deps: ImportDeps, integration: Integration, run: Inte
     counts.offersCreated = plan.create.length;
     counts.offersUpdated = plan.update.length;
     await markPartnerReachable(deps, integration.id);
-    return await finish(deps, run, counts, 'succeeded');
+    return await finishRun(deps, run, counts, 'succeeded');
   } catch (error) {
-    const message = error instanceof ConnectorError ? (error.partnerMessage ?? error.message) : error instanceof Error ? error.message : String(error);
+    const message = runFailureMessage(error);
     counts.errors.push(message);
     // Nothing was written: the counts of a failed run say what was fetched, not what changed.
     counts.offersCreated = 0;
     counts.offersUpdated = 0;
     try {
       if (error instanceof ConnectorError) await markPartnerFailed(deps, integration.id, message);
-      return await finish(deps, run, counts, 'failed');
+      return await finishRun(deps, run, counts, 'failed');
     } catch {
       // The store itself failed (closing process): the run stays `running` until the worker's recovery marks it.
-      return { ...run, ...counts, state: 'failed', finishedAt: now(deps) };
+      return { ...run, ...counts, state: 'failed', finishedAt: runClock(deps)() };
     }
   }
 }
 
 async function fetchAllOffers(deps: ImportDeps, integration: Integration, run: IntegrationRun, counts: IntegrationRunCounts): Promise<ImportedOffer[]> {
-  const partner = partnerDefinition(integration.partner);
-  if (!partner) throw new Error(`no connector for partner "${integration.partner}" in this version of Waypost`);
-  const credentials = openCredentials(deps.cipher, integration.sealedCredentials);
-  if (!credentials) throw new Error('the stored credentials cannot be opened with the current secret key (WAYPOST_SECRET_KEY or secret.key changed); set them again');
-  const connector = partner.connect({ ...integration.settings, ...credentials }, { guard: deps.guard });
+  const connector = connectIntegration(deps, integration);
   const offers: ImportedOffer[] = [];
   for await (const page of connector.fetchOffers()) {
     offers.push(...page.offers);
@@ -152,25 +133,4 @@ function planImport(offers: ImportedOffer[], settings: ImportSettings, context: 
     }
   }
   return { create, update };
-}
-
-async function finish(deps: ImportDeps, run: IntegrationRun, counts: IntegrationRunCounts, state: 'succeeded' | 'failed'): Promise<IntegrationRun> {
-  const finished = await deps.store.integrationRuns.record(run.id, counts, { state, finishedAt: now(deps) });
-  return finished ?? { ...run, ...counts, state, finishedAt: now(deps) };
-}
-
-/** A successful import ends an `error` status, as a successful connection test does. */
-async function markPartnerReachable(deps: ImportDeps, id: number): Promise<void> {
-  const latest = await deps.store.integrations.get(id);
-  if (latest?.status === 'error') await deps.store.integrations.update(id, { status: 'active', lastError: null }, now(deps));
-}
-
-async function markPartnerFailed(deps: ImportDeps, id: number, message: string): Promise<void> {
-  const latest = await deps.store.integrations.get(id);
-  if (!latest) return;
-  await deps.store.integrations.update(id, { lastError: { message, at: now(deps) }, ...(latest.status === 'active' && { status: 'error' }) }, now(deps));
-}
-
-function now(deps: Pick<ImportDeps, 'now'>): number {
-  return deps.now?.() ?? Date.now();
 }

@@ -6,7 +6,7 @@ import type { OutboundUrlGuard } from '../security/outbound-url-guard.js';
 import type { EntityStore, Page } from '../store/entity-store.js';
 import { ConnectorError, type ConnectionCheck } from './connector.js';
 import { openCredentials, sealCredentials, type Credentials } from './integration-credentials.js';
-import { partnerDefinition, type PartnerDefinition } from './partner-registry.js';
+import { integrationPartnerDefinition, type IntegrationPartnerDefinition } from './partner-registry.js';
 
 export interface IntegrationDeps {
   store: EntityStore;
@@ -20,6 +20,7 @@ export interface NewIntegrationRequest {
   kind: IntegrationKind;
   name: string;
   offerSourceId?: number | undefined;
+  trafficChannelId?: number | undefined;
   settings: Record<string, unknown>;
   credentials: Record<string, unknown>;
   status: 'active' | 'disabled';
@@ -28,6 +29,7 @@ export interface NewIntegrationRequest {
 export interface IntegrationChangeRequest {
   name?: string | undefined;
   offerSourceId?: number | undefined;
+  trafficChannelId?: number | undefined;
   /** Fields of the partner's settings; fields left out keep their value. */
   settings?: Record<string, unknown> | undefined;
   /** Credential fields to replace; fields left out keep their stored value. */
@@ -42,8 +44,9 @@ export async function createIntegration(deps: IntegrationDeps, request: NewInteg
   const settings = parseOrThrow(partner.settingsSchema, request.settings, 'settings');
   const credentials = parseOrThrow(partner.credentialsSchema, request.credentials, 'credentials') as Credentials;
   const offerSourceId = await checkOfferSource(deps, partner.kind, request.offerSourceId);
+  const trafficChannelId = await checkTrafficChannel(deps, partner.kind, request.trafficChannelId);
   return deps.store.integrations.create(
-    { kind: partner.kind, partner: partner.key, name: request.name, offerSourceId, settings, sealedCredentials: sealCredentials(deps.cipher, credentials), status: request.status },
+    { kind: partner.kind, partner: partner.key, name: request.name, offerSourceId, trafficChannelId, settings, sealedCredentials: sealCredentials(deps.cipher, credentials), status: request.status },
     now(deps),
   );
 }
@@ -61,10 +64,17 @@ export async function changeIntegration(deps: IntegrationDeps, id: number, reque
   const changes: Parameters<EntityStore['integrations']['update']>[1] = {};
   if (request.name !== undefined) changes.name = request.name;
   if (request.offerSourceId !== undefined) changes.offerSourceId = await checkOfferSource(deps, partner.kind, request.offerSourceId);
+  if (request.trafficChannelId !== undefined && request.trafficChannelId !== current.trafficChannelId) {
+    changes.trafficChannelId = await checkTrafficChannel(deps, partner.kind, request.trafficChannelId);
+  }
   if (request.settings !== undefined) {
     const merged = { ...current.settings, ...request.settings };
-    // Import settings are merged one level down too, so changing a filter keeps the other settings.
-    if (isPlainObject(request.settings.import) && isPlainObject(current.settings.import)) merged.import = { ...current.settings.import, ...request.settings.import };
+    // Import and pull settings are merged one level down too, so changing a filter keeps the other settings.
+    for (const group of ['import', 'pull']) {
+      const given = request.settings[group];
+      const stored = current.settings[group];
+      if (isPlainObject(given) && isPlainObject(stored)) merged[group] = { ...stored, ...given };
+    }
     changes.settings = parseOrThrow(partner.settingsSchema, merged, 'settings');
   }
   if (request.credentials !== undefined) {
@@ -110,7 +120,7 @@ export async function testIntegrationConnection(deps: IntegrationDeps, id: numbe
   return { check, integration: changed ?? latest };
 }
 
-async function checkConnection(deps: IntegrationDeps, partner: PartnerDefinition, integration: Integration): Promise<ConnectionCheck> {
+async function checkConnection(deps: IntegrationDeps, partner: IntegrationPartnerDefinition, integration: Integration): Promise<ConnectionCheck> {
   const credentials = openCredentials(deps.cipher, integration.sealedCredentials);
   if (!credentials) {
     return { ok: false, message: 'the stored credentials cannot be opened with the current secret key (WAYPOST_SECRET_KEY or secret.key changed); set them again', retryable: false };
@@ -146,10 +156,21 @@ export async function listIntegrationRuns(deps: Pick<IntegrationDeps, 'store'>, 
   return deps.store.integrationRuns.list(id, page);
 }
 
-function knownPartner(key: string, field = 'partner'): PartnerDefinition {
-  const partner = partnerDefinition(key);
+function knownPartner(key: string, field = 'partner'): IntegrationPartnerDefinition {
+  const partner = integrationPartnerDefinition(key);
   if (!partner) throw new ApiError(field === 'partner' ? 'validation_error' : 'conflict', `no connector for partner "${key}" in this version of Waypost`, field);
   return partner;
+}
+
+/** A channel's API integration needs its traffic channel, live, and one integration per channel (its actions and costs go through it). */
+async function checkTrafficChannel(deps: Pick<IntegrationDeps, 'store'>, kind: IntegrationKind, trafficChannelId: number | undefined): Promise<number | null> {
+  if (kind !== 'traffic_channel') return null;
+  if (trafficChannelId === undefined) throw new ApiError('validation_error', "trafficChannelId: a traffic channel's API integration needs the traffic channel it acts for", 'trafficChannelId');
+  const found = await deps.store.trafficChannels.existing([trafficChannelId]);
+  if (!found.has(trafficChannelId)) throw new ApiError('validation_error', `traffic channel ${trafficChannelId} does not exist or is archived`, 'trafficChannelId');
+  const taken = await deps.store.integrations.list({ kind: 'traffic_channel', trafficChannelId, limit: 1, offset: 0 });
+  if (taken.items[0]) throw new ApiError('conflict', `traffic channel ${trafficChannelId} already has an API integration (${taken.items[0].id}); change or delete that one`, 'trafficChannelId');
+  return trafficChannelId;
 }
 
 async function checkOfferSource(deps: Pick<IntegrationDeps, 'store'>, kind: IntegrationKind, offerSourceId: number | undefined): Promise<number | null> {

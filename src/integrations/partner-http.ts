@@ -44,7 +44,7 @@ export interface PartnerRequest {
   /** What is asked, for messages: `Affiliate_Offer::findAll`, `GET offersrunnable page 2`. Never a credential. */
   what: string;
   url: string;
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   headers?: Record<string, string>;
   body?: string;
 }

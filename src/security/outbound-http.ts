@@ -25,7 +25,7 @@ export interface OutboundRequestOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   maxBodyBytes?: number;
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Added to (or replacing) the User-Agent and Accept sent by default; partner APIs put their keys here. */
   headers?: Record<string, string>;
   /** Sent as is, with its Content-Length. */

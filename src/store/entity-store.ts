@@ -222,7 +222,7 @@ export interface OutboxRepository {
 
 export interface IntegrationRepository {
   /** Newest first; every filter narrows. */
-  list(query: { partner?: string | undefined; kind?: IntegrationKind | undefined; statuses?: IntegrationStatus[] | undefined; offerSourceId?: number | undefined; limit: number; offset: number }): Promise<Page<Integration>>;
+  list(query: { partner?: string | undefined; kind?: IntegrationKind | undefined; statuses?: IntegrationStatus[] | undefined; offerSourceId?: number | undefined; trafficChannelId?: number | undefined; limit: number; offset: number }): Promise<Page<Integration>>;
   get(id: number): Promise<Integration | undefined>;
   create(integration: NewIntegration, now: number): Promise<Integration>;
   /** undefined when no such integration exists. */
@@ -256,6 +256,68 @@ export interface IntegrationRunRepository {
   failStale(heartbeatBefore: number, reason: string, at: number): Promise<IntegrationRun[]>;
   /** When the latest run of this kind of each integration started, by integration id. */
   lastStarts(kind: IntegrationRunKind): Promise<Map<number, number>>;
+}
+
+/** A conversion pulled from a partner's API (seed 004), as the pull left it. Times are unix ms. */
+export interface PulledConversionRecord {
+  id: number;
+  integrationId: number;
+  /** The partner's id of the conversion, stable across pulls. */
+  externalId: string;
+  /** The partner's status in Waypost's words (the connector maps it). */
+  status: ConversionStatus;
+  partnerStatus: string | null;
+  /** As the partner sent it, in `currency`. */
+  payout: Micros;
+  /** Null when the partner did not say (the offer's or offer source's currency applies). */
+  currency: string | null;
+  convertedAt: number;
+  offerExternalId: string | null;
+  transactionId: string | null;
+  /** Where the partner may carry our click id, in the order tried. */
+  clickIdCandidates: { source: string; value: string }[];
+  /** The click it matched; null while unmatched. */
+  clickId: string | null;
+  /** The conversion it became or was linked to; null while unmatched. */
+  conversionId: number | null;
+  /** Why no click matched (yet); null once matched. */
+  unmatchedReason: string | null;
+  firstSeenAt: number;
+  lastSeenAt: number;
+}
+
+export type PulledConversionState = Omit<PulledConversionRecord, 'id' | 'integrationId' | 'firstSeenAt' | 'lastSeenAt'>;
+
+/** What a pull writes for one pulled conversion; every write of a page is one transaction. */
+export interface PulledConversionWrite {
+  /** The row as it stands after this pull (`conversionId` is filled in from `create`). */
+  record: PulledConversionState;
+  /** A conversion to create and link; a conversion already holding `dedupeKey` is linked instead. */
+  create?: { conversion: NewConversion; dedupeKey: string };
+  /** A change of the linked conversion (the partner changed status or payout). */
+  update?: { conversionId: number; changes: Parameters<ConversionRepository['update']>[1] };
+  /** The traffic channel's postback about the conversion as written; pure, it runs inside the transaction. */
+  channelPostback?(conversion: Conversion): NewOutboxEntry | undefined;
+  /** When the partner last sent it: now, or for a retry of a stored row, that row's own time. */
+  seenAt: number;
+}
+
+export interface PulledConversionRepository {
+  /** The stored rows of these partner ids, by partner id. */
+  byExternalIds(integrationId: number, externalIds: string[]): Promise<Map<string, PulledConversionRecord>>;
+  /** The ids among `conversionIds` that a pulled conversion (of any integration) is linked to already. */
+  linkedConversionIds(conversionIds: number[]): Promise<Set<number>>;
+  /** One page of a pull in one transaction: conversions created or changed, their channel postbacks, the rows. */
+  apply(integrationId: number, writes: PulledConversionWrite[]): Promise<{ created: Conversion[]; updated: Conversion[] }>;
+  /** Newest first (by id); `matched` narrows, `beforeId` continues after the previous page's last row. */
+  list(query: { integrationId: number; matched?: boolean | undefined; beforeId?: number | undefined; limit: number }): Promise<PulledConversionRecord[]>;
+  /**
+   * Unmatched rows the current pull has not seen (last seen before `seenBefore`) of conversions made
+   * since `convertedSince`, by id after `afterId`, for a retry.
+   */
+  unmatchedNotSeenSince(query: { integrationId: number; seenBefore: number; convertedSince: number; afterId: number; limit: number }): Promise<PulledConversionRecord[]>;
+  /** The conversion a pull created for this click and offer source, with its dedupe key: a postback for it is the same conversion. */
+  pulledTwin(clickId: string, offerSourceId: number): Promise<{ conversionId: number; dedupeKey: string } | undefined>;
 }
 
 /**
@@ -315,6 +377,7 @@ export interface EntityStore {
   integrations: IntegrationRepository;
   integrationRuns: IntegrationRunRepository;
   importedOffers: ImportedOfferRepository;
+  pulledConversions: PulledConversionRepository;
   /**
    * Stores one postback's commit in a transaction shared with the postbacks that arrive in the same
    * turn of the event loop (group commit); resolves only once that transaction has committed. A

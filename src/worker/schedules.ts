@@ -22,4 +22,8 @@ export const SCHEDULES: readonly Schedule[] = [
   { name: 'click retention', pattern: '0 23 4 * * *', job: 'click-retention', events: true },
   // Each integration's own frequency (settings.import.frequencyMinutes) is checked every minute.
   { name: 'scheduled offer imports', pattern: '0 * * * * *', job: 'import-due-offers', quiet: true, credentials: true },
+  // Every hour: each channel integration's spend of its last costSyncDays days (the channel may still correct them).
+  { name: 'channel cost sync', pattern: '0 7 * * * *', job: 'sync-channel-costs', events: true, credentials: true },
+  // Each integration's settings.pull.frequencyMinutes, checked every minute, half a minute after the imports.
+  { name: 'scheduled conversion pulls', pattern: '30 * * * * *', job: 'pull-due-conversions', quiet: true, credentials: true, events: true },
 ];

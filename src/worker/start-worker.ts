@@ -5,7 +5,10 @@ import { createOutboundUrlGuard } from '../security/outbound-url-guard.js';
 import type { EntityStore } from '../store/entity-store.js';
 import type { EventStore } from '../store/event-store.js';
 import { runClickRetention } from './jobs/click-retention.js';
+import { runChannelCostSync } from './jobs/sync-channel-costs.js';
 import { importDueOffers, recoverAbandonedRuns } from './jobs/import-due-offers.js';
+import { pullDueConversions } from './jobs/pull-due-conversions.js';
+import { CurrencyConverter } from '../conversions/currency-rates.js';
 import { runReportFactsRefresh } from './jobs/refresh-report-facts.js';
 import { sendDueOutbox, type OutboxSenderOptions } from './jobs/send-outbox.js';
 import { runStoreMaintenance } from './jobs/store-maintenance.js';
@@ -30,8 +33,8 @@ export function startWorker({
   /** Without it (a worker with no event store open) the event store's jobs do not run here. */
   events?: EventStore | undefined;
   clickRetentionDays?: number;
-  /** For WAYPOST_OUTBOUND_ALLOW_HOSTS; without it, outgoing calls reach public addresses only. */
-  config?: Pick<Config, 'outbound'>;
+  /** For WAYPOST_OUTBOUND_ALLOW_HOSTS (without it, outgoing calls reach public addresses only) and the account currency of pulled conversions (USD without it). */
+  config?: Pick<Config, 'outbound'> & Partial<Pick<Config, 'accountCurrency'>>;
   /** Opens partners' credentials; without it, scheduled imports do not run here. */
   cipher?: CredentialCipher | undefined;
   /** Overrides of the outbox's retry timing (tests). */
@@ -67,6 +70,17 @@ export function startWorker({
       await recovery;
       await importDueOffers({ store, cipher, guard, logger: workerLogger, stopping: () => stopping });
     };
+    if (events) {
+      const currency = new CurrencyConverter(store, config?.accountCurrency ?? 'USD');
+      handlers['pull-due-conversions'] = async () => {
+        await recovery;
+        await pullDueConversions({ store, cipher, guard, events, currency, logger: workerLogger, stopping: () => stopping });
+      };
+    }
+  }
+  if (cipher && events) {
+    // Spend read from channels' APIs (credentials) written over their clicks (the event store).
+    handlers['sync-channel-costs'] = () => runChannelCostSync({ store, events, cipher, guard, logger: workerLogger });
   }
   const schedules = SCHEDULES.filter((schedule) => (!schedule.events || events) && (!schedule.credentials || handlers[schedule.job]));
   const scheduler = startScheduler(schedules, handlers, workerLogger);

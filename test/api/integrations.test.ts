@@ -146,6 +146,10 @@ describe('integrations API over real HTTP against the fake TUNE server', () => {
     assert.equal(changed.body.settings.pageSize, 100);
     assert.equal(changed.body.settings.networkId, 'acme', 'a setting left out keeps its value');
     assert.equal(changed.body.credentials.apiKey, created.credentials.apiKey);
+    await server.api('PATCH', `/api/v1/integrations/${created.id}`, { settings: { pull: { frequencyMinutes: 120 } } });
+    const pull = await server.api('PATCH', `/api/v1/integrations/${created.id}`, { settings: { pull: { lookbackDays: 3 } } });
+    assert.equal(pull.status, 200, JSON.stringify(pull.body));
+    assert.deepEqual([pull.body.settings.pull.lookbackDays, pull.body.settings.pull.frequencyMinutes], [3, 120], 'a pull setting left out keeps its value');
 
     const bad = await server.api('PATCH', `/api/v1/integrations/${created.id}`, { settings: { pageSize: 0 } });
     assert.equal(bad.status, 400);
@@ -183,13 +187,13 @@ describe('integrations API over real HTTP against the fake TUNE server', () => {
     const first = await runs.start({ integrationId: created.id, kind: 'offer_import', trigger: 'manual', startedAt: Date.parse('2026-01-01T10:00:00Z') });
     await runs.record(
       first.id,
-      { offersFetched: 4, offersCreated: 2, offersUpdated: 1, offersSkipped: 1, conversionsPulled: 0, errors: [], skips: [{ externalId: '539', reason: 'the offer has no name' }] },
+      { offersFetched: 4, offersCreated: 2, offersUpdated: 1, offersSkipped: 1, conversionsPulled: 0, costsSynced: 0, errors: [], skips: [{ externalId: '539', reason: 'the offer has no name' }] },
       { state: 'succeeded', finishedAt: Date.parse('2026-01-01T10:00:05Z') },
     );
     const second = await runs.start({ integrationId: created.id, kind: 'conversion_pull', trigger: 'schedule', startedAt: Date.parse('2026-01-01T11:00:00Z') });
-    await runs.record(second.id, { offersFetched: 0, offersCreated: 0, offersUpdated: 0, offersSkipped: 0, conversionsPulled: 0, errors: ['API key is invalid.'], skips: [] }, { state: 'failed', finishedAt: Date.parse('2026-01-01T11:00:01Z') });
+    await runs.record(second.id, { offersFetched: 0, offersCreated: 0, offersUpdated: 0, offersSkipped: 0, conversionsPulled: 0, costsSynced: 0, errors: ['API key is invalid.'], skips: [] }, { state: 'failed', finishedAt: Date.parse('2026-01-01T11:00:01Z') });
     const third = await runs.start({ integrationId: created.id, kind: 'offer_import', trigger: 'schedule', startedAt: Date.parse('2026-01-01T12:00:00Z') });
-    await runs.record(third.id, { offersFetched: 500, offersCreated: 0, offersUpdated: 0, offersSkipped: 0, conversionsPulled: 0, errors: [], skips: [] });
+    await runs.record(third.id, { offersFetched: 500, offersCreated: 0, offersUpdated: 0, offersSkipped: 0, conversionsPulled: 0, costsSynced: 0, errors: [], skips: [] });
 
     const page1 = await server.api('GET', `/api/v1/integrations/${created.id}/runs?limit=2`);
     assert.equal(page1.status, 200, JSON.stringify(page1.body));
@@ -217,6 +221,7 @@ describe('integrations API over real HTTP against the fake TUNE server', () => {
         offersUpdated: 1,
         offersSkipped: 1,
         conversionsPulled: 0,
+        costsSynced: 0,
         errors: [],
         skips: [{ externalId: '539', reason: 'the offer has no name' }],
       },

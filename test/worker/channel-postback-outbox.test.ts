@@ -60,6 +60,8 @@ function campaignInput(trafficChannelId: number, changes: Partial<CampaignInput>
     uniquenessWindowHours: 24,
     postbackValues: {},
     channelPostback: { enabled: true, statuses: null, types: null, payoutPercent: null },
+    channelCampaignId: null,
+    blockedPlacements: [],
     status: 'active',
     ...changes,
   };

@@ -42,6 +42,8 @@ export function createTuneConnector(input: TuneSettingsInput, options: TuneClien
 
   return {
     partner: 'tune',
+    // Seed 004's two passes: TUNE's transaction id, then the message-id field.
+    conversionClickIdFields: ['Stat.ad_id', settings.messageIdField],
 
     async testConnection(): Promise<ConnectionCheck> {
       try {

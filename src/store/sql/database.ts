@@ -177,6 +177,8 @@ export interface IntegrationTable {
   partner: string;
   name: string;
   offer_source_id: number | null;
+  /** The traffic channel of a channel's API integration (migration 0011). */
+  traffic_channel_id: number | null;
   settings: string;
   credentials: string;
   status: string;
@@ -206,8 +208,30 @@ export interface IntegrationRunTable {
   offers_updated: number;
   offers_skipped: number;
   conversions_pulled: number;
+  /** Campaign days whose cost a channel's cost sync wrote (migration 0012). */
+  costs_synced: number;
   errors: string;
   skips: string;
+}
+
+/** A conversion pulled from a partner's API (migration 0010); candidates are JSON text. */
+export interface PulledConversionTable {
+  id: Generated<number>;
+  integration_id: number;
+  external_id: string;
+  status: string;
+  partner_status: string | null;
+  payout_micros: number;
+  currency: string | null;
+  converted_at: number;
+  offer_external_id: string | null;
+  transaction_id: string | null;
+  click_id_candidates: string;
+  click_id: string | null;
+  conversion_id: number | null;
+  unmatched_reason: string | null;
+  first_seen_at: number;
+  last_seen_at: number;
 }
 
 export interface Database {
@@ -226,6 +250,7 @@ export interface Database {
   outbox_attempts: OutboxAttemptTable;
   integrations: IntegrationTable;
   integration_runs: IntegrationRunTable;
+  pulled_conversions: PulledConversionTable;
 }
 
 export type EntityTableName = 'traffic_channels' | 'offer_sources' | 'offers' | 'landers' | 'campaigns' | 'conversion_types';

@@ -96,6 +96,7 @@ function countColumns(counts: IntegrationRunCounts) {
     offers_updated: counts.offersUpdated,
     offers_skipped: counts.offersSkipped,
     conversions_pulled: counts.conversionsPulled,
+    costs_synced: counts.costsSynced,
     errors: JSON.stringify(counts.errors),
     skips: JSON.stringify(counts.skips),
   };
@@ -115,6 +116,7 @@ function runFromRow(row: Selectable<IntegrationRunTable>): IntegrationRun {
     offersUpdated: Number(row.offers_updated),
     offersSkipped: Number(row.offers_skipped),
     conversionsPulled: Number(row.conversions_pulled),
+    costsSynced: Number(row.costs_synced),
     errors: JSON.parse(row.errors) as string[],
     skips: JSON.parse(row.skips) as IntegrationRun['skips'],
   };

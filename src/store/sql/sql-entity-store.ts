@@ -10,6 +10,7 @@ import { createIntegrationRunRepository } from './integration-run-repository.js'
 import { createImportedOfferRepository } from './imported-offer-repository.js';
 import { GroupCommit } from './group-commit.js';
 import { createPostbackLogRepository } from './postback-log-repository.js';
+import { createPulledConversionRepository } from './pulled-conversion-repository.js';
 import { createOutboxRepository } from './outbox-repository.js';
 import { allMigrations } from './migrations/index.js';
 import type { SqlDialect } from './sql-dialect.js';
@@ -54,9 +55,10 @@ export function createSqlEntityStore(db: Kysely<Database>, dialect: SqlDialect, 
     postbackLog: createPostbackLogRepository(db),
     currencyRates: createCurrencyRateRepository(db),
     outbox: createOutboxRepository(db),
-    integrations: createIntegrationRepository(db),
+    integrations: createIntegrationRepository(db, bumpConfigurationVersion),
     integrationRuns: createIntegrationRunRepository(db),
     importedOffers: createImportedOfferRepository(db, bumpConfigurationVersion),
+    pulledConversions: createPulledConversionRepository(db),
     commitPostback: (commit) => postbackCommits.submit(commit),
 
     apiKeys: {

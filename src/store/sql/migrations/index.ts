@@ -9,6 +9,9 @@ import { postbackLogByConversionMigration } from './0006-postback-log-by-convers
 import { integrationsMigration } from './0007-integrations.js';
 import { importedOffersMigration } from './0008-imported-offers.js';
 import { integrationRunHeartbeatMigration } from './0009-integration-run-heartbeat.js';
+import { pulledConversionsMigration } from './0010-pulled-conversions.js';
+import { channelIntegrationsMigration } from './0011-channel-integrations.js';
+import { costSyncRunsMigration } from './0012-cost-sync-runs.js';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
 export function allMigrations(dialect: SqlDialect): Record<string, Migration> {
@@ -22,5 +25,8 @@ export function allMigrations(dialect: SqlDialect): Record<string, Migration> {
     '0007-integrations': integrationsMigration(dialect),
     '0008-imported-offers': importedOffersMigration(),
     '0009-integration-run-heartbeat': integrationRunHeartbeatMigration(),
+    '0010-pulled-conversions': pulledConversionsMigration(dialect),
+    '0011-channel-integrations': channelIntegrationsMigration(),
+    '0012-cost-sync-runs': costSyncRunsMigration(),
   };
 }
