@@ -20,6 +20,7 @@ import { reportRoutes } from './routes/reports.js';
 import { templateRoutes } from './routes/templates.js';
 import { integrationRoutes } from './routes/integrations.js';
 import { campaignActionRoutes } from './routes/campaign-actions.js';
+import { ruleRoutes } from './routes/rules.js';
 
 export interface ApiDeps {
   config: Config;
@@ -48,4 +49,5 @@ export async function apiPlugin(app: FastifyInstance, { config, store, conversio
   templateRoutes(app, routeDeps);
   integrationRoutes(app, routeDeps);
   campaignActionRoutes(app, routeDeps);
+  ruleRoutes(app, routeDeps);
 }

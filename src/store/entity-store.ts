@@ -11,6 +11,7 @@ import type { ConversionStatus } from '../domain/conversion-status.js';
 import type { DuplicatePlan, RecordOutcome } from '../domain/duplicate-resolution.js';
 import type { Micros } from '../domain/money.js';
 import type { JourneyEvent } from '../domain/journey.js';
+import type { RuleLogRepository, RuleRepository, RuleRestartRepository } from './rule-store.js';
 import type { Integration, IntegrationChanges, IntegrationKind, IntegrationRun, IntegrationRunCounts, IntegrationRunKind, IntegrationRunState, IntegrationRunTrigger, IntegrationStatus, NewIntegration } from '../domain/integration.js';
 
 /**
@@ -377,6 +378,9 @@ export interface EntityStore {
   integrations: IntegrationRepository;
   integrationRuns: IntegrationRunRepository;
   importedOffers: ImportedOfferRepository;
+  rules: RuleRepository;
+  ruleLog: RuleLogRepository;
+  ruleRestarts: RuleRestartRepository;
   pulledConversions: PulledConversionRepository;
   /**
    * Stores one postback's commit in a transaction shared with the postbacks that arrive in the same

@@ -26,4 +26,6 @@ export const SCHEDULES: readonly Schedule[] = [
   { name: 'channel cost sync', pattern: '0 7 * * * *', job: 'sync-channel-costs', events: true, credentials: true },
   // Each integration's settings.pull.frequencyMinutes, checked every minute, half a minute after the imports.
   { name: 'scheduled conversion pulls', pattern: '30 * * * * *', job: 'pull-due-conversions', quiet: true, credentials: true, events: true },
+  // Each active rule's own frequencyMinutes and schedule are checked every minute, and due restarts made.
+  { name: 'automated rules', pattern: '0 * * * * *', job: 'run-due-rules', quiet: true, events: true, credentials: true },
 ];

@@ -6,6 +6,9 @@ import type { EntityStore } from '../store/entity-store.js';
 import type { EventStore } from '../store/event-store.js';
 import { runClickRetention } from './jobs/click-retention.js';
 import { runChannelCostSync } from './jobs/sync-channel-costs.js';
+import { runDueRules } from './jobs/run-due-rules.js';
+import { createChannelActions } from '../channels/campaign-channel-actions.js';
+import { ruleReportDeps } from '../rules/rule-report-deps.js';
 import { importDueOffers, recoverAbandonedRuns } from './jobs/import-due-offers.js';
 import { pullDueConversions } from './jobs/pull-due-conversions.js';
 import { CurrencyConverter } from '../conversions/currency-rates.js';
@@ -77,6 +80,14 @@ export function startWorker({
         await pullDueConversions({ store, cipher, guard, events, currency, logger: workerLogger, stopping: () => stopping });
       };
     }
+  }
+  if (cipher && events) {
+    // Rules read reports (the event store) and act on channels' APIs (their credentials).
+    const actions = createChannelActions({ store, cipher, guard, logger: workerLogger });
+    const report = ruleReportDeps(store, events);
+    handlers['run-due-rules'] = async () => {
+      await runDueRules({ store, report, actions, guard, logger: workerLogger, stopping: () => stopping });
+    };
   }
   if (cipher && events) {
     // Spend read from channels' APIs (credentials) written over their clicks (the event store).

@@ -234,6 +234,50 @@ export interface PulledConversionTable {
   last_seen_at: number;
 }
 
+/** An automated rule (migration 0013): its definition is JSON in `settings`; the rest is the worker's. */
+export interface RuleTable extends EntityColumns {
+  traffic_channel_id: number;
+  settings: string;
+  last_evaluated_at: number | null;
+  lease_token: string | null;
+  lease_until: number | null;
+}
+
+/** One evaluation of a rule; the objects with their values and action reports are JSON text. */
+export interface RuleRunTable {
+  id: Generated<number>;
+  rule_id: number;
+  trigger: string;
+  at: number;
+  window_from: number | null;
+  window_to: number | null;
+  checked: number;
+  matched: number;
+  state: string;
+  error: string | null;
+  objects: string;
+}
+
+/** Fire-once marks (migration 0014). */
+export interface RuleFiredObjectTable {
+  rule_id: number;
+  object_key: string;
+  rule_revision: string;
+  fired_at: number;
+}
+
+/** Restarts of pause_and_restart waiting for their time (migration 0014). */
+export interface RuleRestartTable {
+  id: Generated<number>;
+  rule_id: number;
+  object_key: string;
+  campaign_id: number;
+  placement_dimension: string | null;
+  placement_value: string | null;
+  due_at: number;
+  created_at: number;
+}
+
 export interface Database {
   traffic_channels: TrafficChannelTable;
   offer_sources: OfferSourceTable;
@@ -250,7 +294,11 @@ export interface Database {
   outbox_attempts: OutboxAttemptTable;
   integrations: IntegrationTable;
   integration_runs: IntegrationRunTable;
+  rules: RuleTable;
+  rule_runs: RuleRunTable;
+  rule_fired_objects: RuleFiredObjectTable;
+  rule_restarts: RuleRestartTable;
   pulled_conversions: PulledConversionTable;
 }
 
-export type EntityTableName = 'traffic_channels' | 'offer_sources' | 'offers' | 'landers' | 'campaigns' | 'conversion_types';
+export type EntityTableName = 'traffic_channels' | 'offer_sources' | 'offers' | 'landers' | 'campaigns' | 'conversion_types' | 'rules';

@@ -12,6 +12,9 @@ import { GroupCommit } from './group-commit.js';
 import { createPostbackLogRepository } from './postback-log-repository.js';
 import { createPulledConversionRepository } from './pulled-conversion-repository.js';
 import { createOutboxRepository } from './outbox-repository.js';
+import { createRuleLogRepository } from './rule-log-repository.js';
+import { createRuleRepository } from './rule-repository.js';
+import { createRuleRestartRepository } from './rule-restart-repository.js';
 import { allMigrations } from './migrations/index.js';
 import type { SqlDialect } from './sql-dialect.js';
 import { campaignsTable } from './tables/campaigns.js';
@@ -58,6 +61,9 @@ export function createSqlEntityStore(db: Kysely<Database>, dialect: SqlDialect, 
     integrations: createIntegrationRepository(db, bumpConfigurationVersion),
     integrationRuns: createIntegrationRunRepository(db),
     importedOffers: createImportedOfferRepository(db, bumpConfigurationVersion),
+    rules: createRuleRepository(db, dialect),
+    ruleLog: createRuleLogRepository(db),
+    ruleRestarts: createRuleRestartRepository(db),
     pulledConversions: createPulledConversionRepository(db),
     commitPostback: (commit) => postbackCommits.submit(commit),
 

@@ -12,6 +12,8 @@ import { integrationRunHeartbeatMigration } from './0009-integration-run-heartbe
 import { pulledConversionsMigration } from './0010-pulled-conversions.js';
 import { channelIntegrationsMigration } from './0011-channel-integrations.js';
 import { costSyncRunsMigration } from './0012-cost-sync-runs.js';
+import { rulesMigration } from './0013-rules.js';
+import { ruleObjectsMigration } from './0014-rule-objects.js';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
 export function allMigrations(dialect: SqlDialect): Record<string, Migration> {
@@ -28,5 +30,7 @@ export function allMigrations(dialect: SqlDialect): Record<string, Migration> {
     '0010-pulled-conversions': pulledConversionsMigration(dialect),
     '0011-channel-integrations': channelIntegrationsMigration(),
     '0012-cost-sync-runs': costSyncRunsMigration(),
+    '0013-rules': rulesMigration(dialect),
+    '0014-rule-objects': ruleObjectsMigration(dialect),
   };
 }

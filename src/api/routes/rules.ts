@@ -1,0 +1,236 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ruleInputSchema, ruleProblem, type Rule, type RuleInput } from '../../domain/rule.js';
+import { RULE_OBJECT_ACTIONS, RULE_OBJECT_OUTCOMES, RULE_RUN_TRIGGERS, type RuleLogObject, type RuleRun } from '../../domain/rule-log.js';
+import { dryRunRule, type DryRunObject } from '../../rules/evaluate-rule.js';
+import { ruleReportDeps } from '../../rules/rule-report-deps.js';
+import type { EntityStore } from '../../store/entity-store.js';
+import { ApiError } from '../api-error.js';
+import { cursorId, cursorKind, cursorPageSchema, pageLimitSchema } from '../cursor-page.js';
+import { entityNames, type EntityNames } from '../entity-names.js';
+import { errorResponses } from '../error-schema.js';
+import { idParamsSchema } from '../list-query.js';
+import { defineResource } from '../resource.js';
+import { registerResourceRoutes } from '../resource-routes.js';
+import { entityMetaShape, optionalId } from '../resources/entity-meta-schema.js';
+import { clickStore, iso, security, type AdminRouteDeps } from './route-deps.js';
+
+const tags = ['rule'];
+
+const ruleResponseSchema = ruleInputSchema
+  .extend({
+    ...entityMetaShape,
+    lastEvaluatedAt: z.string().nullable().describe('read-only: the last evaluation by the worker'),
+    pendingRestarts: z
+      .array(z.object({ campaignId: z.number().int(), placement: z.object({ dimension: z.string(), value: z.string() }).nullable(), dueAt: z.string() }))
+      .describe('read-only: objects this rule paused that the worker resumes at dueAt (pause_and_restart)'),
+  })
+  .meta({ id: 'Rule' });
+
+/** A rule the worker can run: the first problem a field-by-field schema cannot see, or a reference that does not hold, is a 400. */
+async function checkRule(rule: Pick<RuleInput, 'scope' | 'conditions' | 'action'>, store: EntityStore): Promise<void> {
+  const problem = ruleProblem(rule);
+  if (problem) throw new ApiError('validation_error', `${problem.field}: ${problem.message}`, problem.field);
+  const { trafficChannelId, campaignIds } = rule.scope;
+  const channel = await store.trafficChannels.get(trafficChannelId);
+  if (!channel || channel.status === 'archived') {
+    throw new ApiError('validation_error', `scope.trafficChannelId: traffic channel ${trafficChannelId} does not exist or is archived`, 'scope.trafficChannelId');
+  }
+  for (const [i, campaignId] of campaignIds.entries()) {
+    const campaign = await store.campaigns.get(campaignId);
+    const field = `scope.campaignIds[${i}]`;
+    if (!campaign || campaign.status === 'archived') throw new ApiError('validation_error', `${field}: campaign ${campaignId} does not exist or is archived`, field);
+    if (campaign.trafficChannelId !== trafficChannelId) throw new ApiError('validation_error', `${field}: campaign ${campaignId} buys from another traffic channel`, field);
+  }
+  if (rule.action.type === 'set_offer_weight') {
+    const offers = await store.offers.existing([rule.action.offerId]);
+    if (!offers.has(rule.action.offerId)) throw new ApiError('validation_error', `action.offerId: offer ${rule.action.offerId} does not exist or is archived`, 'action.offerId');
+  }
+}
+
+export const rulesResource = defineResource<RuleInput, Rule>({
+  path: 'rules',
+  noun: 'rule',
+  inputSchema: ruleInputSchema,
+  responseSchema: ruleResponseSchema,
+  repository: (store) => store.rules,
+  listFilters: { trafficChannelId: optionalId },
+  checkReferences: checkRule,
+  async present(rule, { store }) {
+    const [lastEvaluations, restarts] = await Promise.all([store.rules.lastEvaluations([rule.id]), store.ruleRestarts.pending(rule.id)]);
+    const last = lastEvaluations.get(rule.id);
+    return {
+      ...rule,
+      lastEvaluatedAt: last === undefined ? null : iso(last),
+      pendingRestarts: restarts.map((restart) => ({ campaignId: restart.campaignId, placement: restart.placement, dueAt: iso(restart.dueAt) })),
+    };
+  },
+});
+
+const placementSchema = z.object({ dimension: z.string(), value: z.string() }).nullable().describe('null for a campaign');
+const valuesSchema = z.record(z.string(), z.number().nullable()).describe("each condition's metric as reports show it (money in units, ratios in percent); null: no value");
+
+const dryRunObjectSchema = z.object({
+  campaignId: z.number().int(),
+  campaignName: z.string().nullable(),
+  placement: placementSchema,
+  values: valuesSchema,
+  action: z.enum(RULE_OBJECT_ACTIONS),
+  wouldAct: z.boolean().describe('false when fire-once would skip the object'),
+  reason: z.string().describe('why: the conditions with their values, or why it would be skipped'),
+});
+
+const dryRunSchema = z
+  .object({
+    at: z.string(),
+    window: z.object({ from: z.string(), to: z.string() }),
+    timeZone: z.string(),
+    checked: z.number().int().describe('objects in scope with traffic in the window'),
+    objects: z.array(dryRunObjectSchema).describe('the objects every condition holds for; nothing was done to them'),
+  })
+  .meta({ id: 'RuleDryRun' });
+
+const channelReportSchema = z.object({
+  state: z.enum(['not_integrated', 'unsupported', 'not_linked', 'succeeded', 'failed']),
+  capability: z.string().optional(),
+  message: z.string().optional().describe('unsupported: why the channel does not do it; Waypost\'s own action stands'),
+  attempts: z.number().int().optional(),
+  response: z.string().optional(),
+  error: z.string().optional(),
+});
+
+const logObjectSchema = z.object({
+  campaignId: z.number().int(),
+  campaignName: z.string().nullable(),
+  placement: placementSchema,
+  values: valuesSchema,
+  action: z.enum(RULE_OBJECT_ACTIONS),
+  outcome: z.enum(RULE_OBJECT_OUTCOMES),
+  report: z
+    .object({ waypost: z.enum(['done', 'unchanged']), channel: channelReportSchema })
+    .nullable()
+    .describe("what Waypost did and what the channel's API answered (or its error after retries); null when the action did not run"),
+  webhook: z
+    .object({ state: z.enum(['succeeded', 'failed']), attempts: z.number().int(), statusCode: z.number().int().nullable(), response: z.string().optional(), error: z.string().optional() })
+    .nullable(),
+  reason: z.string().nullable().describe('why it was skipped or failed'),
+  restartAt: z.string().nullable().describe('pause_and_restart: when it is resumed'),
+});
+
+const ruleRunSchema = z
+  .object({
+    id: z.number().int(),
+    ruleId: z.number().int(),
+    trigger: z.enum(RULE_RUN_TRIGGERS).describe('schedule: an evaluation; restart: objects resumed at the end of their pause'),
+    at: z.string(),
+    window: z.object({ from: z.string(), to: z.string() }).nullable(),
+    checked: z.number().int(),
+    matched: z.number().int(),
+    state: z.enum(['succeeded', 'failed']),
+    error: z.string().nullable(),
+    objects: z.array(logObjectSchema),
+  })
+  .meta({ id: 'RuleRun' });
+
+const runCursor = cursorKind(
+  'rule-runs',
+  (run: RuleRun) => [run.id],
+  ([id]) => cursorId(id),
+);
+
+const logQuerySchema = z.object({ limit: pageLimitSchema, cursor: runCursor.query });
+
+function presentLogObject(entry: RuleLogObject, names: EntityNames) {
+  return { ...entry, campaignName: names.campaign(entry.campaignId), restartAt: entry.restartAt === null ? null : iso(entry.restartAt) };
+}
+
+function presentRun(run: RuleRun, names: EntityNames) {
+  return {
+    id: run.id,
+    ruleId: run.ruleId,
+    trigger: run.trigger,
+    at: iso(run.at),
+    window: run.window && { from: iso(run.window.from), to: iso(run.window.to) },
+    checked: run.checked,
+    matched: run.objects.length,
+    state: run.state,
+    error: run.error,
+    objects: run.objects.map((entry) => presentLogObject(entry, names)),
+  };
+}
+
+/** `/rules`: the five resource routes, the dry runs and the rule log. */
+export function ruleRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
+  registerResourceRoutes(app, rulesResource, deps.store, deps.config);
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+
+  const dryRun = async (rule: Parameters<typeof dryRunRule>[1]) => {
+    const now = Date.now();
+    const result = await dryRunRule({ store: deps.store, report: ruleReportDeps(deps.store, clickStore(deps)) }, rule, now);
+    const names = await entityNames(deps);
+    return {
+      at: iso(now),
+      window: { from: iso(result.window.from), to: iso(result.window.to) },
+      timeZone: rule.timeZone,
+      checked: result.checked,
+      objects: result.objects.map((object: DryRunObject) => ({
+        campaignId: object.object.campaignId,
+        campaignName: names.campaign(object.object.campaignId),
+        placement: object.object.placement,
+        values: object.values,
+        action: object.action,
+        wouldAct: object.wouldAct,
+        reason: object.reason,
+      })),
+    };
+  };
+
+  routes.post('/rules/dry-run', {
+    schema: {
+      tags,
+      security,
+      summary: 'Dry run of an unsaved rule: the objects it would act on now and why; nothing is done or stored',
+      body: ruleInputSchema,
+      response: { 200: dryRunSchema, ...errorResponses },
+    },
+    handler: async (request) => {
+      await checkRule(request.body, deps.store);
+      return dryRun(request.body);
+    },
+  });
+
+  routes.post('/rules/:id/dry-run', {
+    schema: {
+      tags,
+      security,
+      summary: 'Dry run of a saved rule: the objects it would act on now and why (fire-once skips included); nothing is done',
+      params: idParamsSchema,
+      response: { 200: dryRunSchema, ...errorResponses },
+    },
+    handler: async (request) => {
+      const rule = await deps.store.rules.get(request.params.id);
+      if (!rule) throw new ApiError('not_found', `rule ${request.params.id} does not exist`, 'id');
+      return dryRun(rule);
+    },
+  });
+
+  routes.get('/rules/:id/log', {
+    schema: {
+      tags,
+      security,
+      summary: "The rule's log: each evaluation with the objects matched, their values, the action taken and the channel's answer; newest first, paged by cursor",
+      params: idParamsSchema,
+      querystring: logQuerySchema,
+      response: { 200: cursorPageSchema(ruleRunSchema), ...errorResponses },
+    },
+    handler: async (request) => {
+      const rule = await deps.store.rules.get(request.params.id);
+      if (!rule) throw new ApiError('not_found', `rule ${request.params.id} does not exist`, 'id');
+      const { limit, cursor } = request.query;
+      const runs = await deps.store.ruleLog.list(rule.id, { limit: limit + 1, beforeId: cursor });
+      const names = await entityNames(deps);
+      return runCursor.page(runs, limit, (run) => presentRun(run, names));
+    },
+  });
+}
