@@ -110,8 +110,8 @@ export class ConfigurationSnapshot {
 
 /**
  * Holds the current snapshot and replaces it when the configuration version in the store moves. The
- * version is one indexed row, read by a timer (never by a request); writes through this process's
- * API also call `refreshSoon` so they show up at once.
+ * version is one indexed row, read by a timer every half second (never by a request), so a change
+ * made through any process's API is served within that time.
  */
 export class SnapshotHolder {
   current = ConfigurationSnapshot.empty();
