@@ -15,6 +15,9 @@ export function registerApiErrorHandler(app: FastifyInstance): void {
     if (hasZodFastifySchemaValidationErrors(error)) {
       const issue = error.validation[0]!;
       const path = issue.instancePath.split('/').filter(Boolean);
+      // An unknown field is named itself, not the object it was found in.
+      const unknownKey = issue.keyword === 'unrecognized_keys' ? (issue.params as { keys?: unknown[] }).keys?.[0] : undefined;
+      if (typeof unknownKey === 'string') path.push(unknownKey);
       const field = fieldPath(path) || error.validationContext || 'body';
       return respond('validation_error', `${field}: ${issue.message}`, field);
     }

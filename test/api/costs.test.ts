@@ -113,7 +113,7 @@ describe('POST /api/v1/costs in a non-UTC time zone', () => {
       [{ ...valid, cost: '-1' }, 'cost', /negative/],
       [{ ...valid, cost: '1.1234567' }, 'cost'],
       [{ ...valid, sub: { name: 'sub21', value: 'x' } }, 'sub.name'],
-      [{ ...valid, extra: true }, 'body'],
+      [{ ...valid, extra: true }, 'extra'],
     ];
     for (const [body, field, message] of cases) {
       const response = await postCost(body);

@@ -82,6 +82,8 @@ describe('integrations API over real HTTP against the fake TUNE server', () => {
     const cases: [unknown, string][] = [
       [{ ...tuneBody(), settings: { api: 'affiliate', networkId: 'acme corp!' } }, 'settings.networkId'],
       [{ ...tuneBody(), settings: { api: 'sideways', networkId: 'acme' } }, 'settings.api'],
+      [{ ...tuneBody(), settings: { api: 'affiliate', networkId: 'acme', networkID: 'acme' } }, 'settings.networkID'],
+      [{ ...tuneBody(), settings: { api: 'affiliate', networkId: 'acme', import: { payoutRatio: 1, nope: true } } }, 'settings.import.nope'],
       [{ ...tuneBody(), credentials: {} }, 'credentials.apiKey'],
       [{ ...tuneBody(), partner: 'nonesuch' }, 'partner'],
       [{ ...tuneBody(), kind: 'traffic_channel' }, 'kind'],
@@ -159,7 +161,7 @@ describe('integrations API over real HTTP against the fake TUNE server', () => {
     assert.equal(unknown.body.error.field, 'settings.networkID');
     const partner = await server.api('PATCH', `/api/v1/integrations/${created.id}`, { partner: 'everflow' });
     assert.equal(partner.status, 400);
-    assert.equal(partner.body.error.field, 'body');
+    assert.equal(partner.body.error.field, 'partner');
   });
 
   it('disable and enable set the status; a disabled integration stays disabled when a test fails', async () => {

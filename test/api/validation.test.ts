@@ -71,7 +71,7 @@ test('wrong types, unknown enum values and missing fields name the field', async
   await expectError('POST', '/api/v1/offers', { name: 'X', offerSourceId: 'one', url: 'https://x.example/' }, 400, 'offerSourceId', 'validation_error');
   await expectError('POST', '/api/v1/offer-sources', { name: 'X', ipAllowlist: ['10.0.0.0/99'] }, 400, 'ipAllowlist[0]', 'validation_error');
   await expectError('POST', '/api/v1/traffic-channels', { name: 'X', parameters: [{ key: 'sub1', macro: '{a}' }, { key: 'sub1', macro: '{b}' }] }, 400, 'parameters[1].key', 'validation_error');
-  await expectError('PATCH', `/api/v1/landers/${refs.lander.id}`, { colour: 'blue' }, 400, 'body', 'validation_error');
+  await expectError('PATCH', `/api/v1/landers/${refs.lander.id}`, { colour: 'blue' }, 400, 'colour', 'validation_error');
   await expectError('PATCH', `/api/v1/landers/${refs.lander.id}`, { status: 'archived' }, 400, 'status', 'validation_error');
 });
 

@@ -92,7 +92,7 @@ describe("campaign actions over the admin API: Waypost's own pause and placement
       [{ dimension: 'zone', value: 'x' }, 'dimension'],
       [{ dimension: 'sub2', value: '' }, 'value'],
       [{ dimension: 'sub2' }, 'value'],
-      [{ dimension: 'sub2', value: 'x', extra: 1 }, 'body'],
+      [{ dimension: 'sub2', value: 'x', extra: 1 }, 'extra'],
     ];
     for (const [body, field] of cases) {
       const response = await server.api('POST', `/api/v1/campaigns/${campaign.id}/placements/block`, body);

@@ -132,7 +132,7 @@ describe('POST /api/v1/conversions', () => {
       [{}, 'conversions'],
       [{ conversions: [] }, 'conversions'],
       [{ conversions: [{ clickId: 'x', payout: { amount: 1 } }] }, 'conversions[0].payout'],
-      [{ conversions: [{ clickId: 'x', revenue: 1 }] }, 'conversions[0]'],
+      [{ conversions: [{ clickId: 'x', revenue: 1 }] }, 'conversions[0].revenue'],
     ];
     for (const [body, field] of cases) {
       const response = await server.api('POST', '/api/v1/conversions', body);
