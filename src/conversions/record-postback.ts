@@ -12,7 +12,8 @@ import { normalizeClickId } from '../domain/click-id.js';
 import type { ConfigurationSnapshot } from '../edge/configuration-snapshot.js';
 import { createIpList, type IpList } from '../edge/detection/ip-list.js';
 import type { OfferCaps } from '../edge/offer-caps.js';
-import type { EntityStore, NewOutboxEntry, PostbackOutcome, PostbackSettlement, RecordedConversion } from '../store/entity-store.js';
+import type { PostbackLogEntry, PostbackOutcome } from '../domain/postback-log.js';
+import type { EntityStore, NewOutboxEntry, PostbackSettlement, RecordedConversion } from '../store/entity-store.js';
 import type { EventStore } from '../store/event-store.js';
 import type { CurrencyConverter } from './currency-rates.js';
 import { channelPostbackEntry } from './channel-postback-queue.js';
@@ -30,6 +31,8 @@ export interface ConversionDeps {
    * postback itself, in the transaction that records the conversion.
    */
   onConversion?(conversion: Conversion, outcome: RecordOutcome): Promise<void>;
+  /** Called with the log row of a committed conversion that the event store refused, so it is not lost. */
+  onUnloggedPostback(entry: PostbackLogEntry, error: unknown): void;
   now(): number;
 }
 
@@ -74,9 +77,10 @@ interface Attributed {
 /**
  * A postback (or pixel) from arrival to record: read the parameters and their aliases, find the click,
  * check the offer source's token and IP allowlist, resolve type, status, payout and currency, apply
- * the duplicate mode, and log the outcome with a reason a person can act on. The conversion, the
- * traffic channel's postback and the log row are one commit, shared with the postbacks that arrive
- * together; the answer waits for it.
+ * the duplicate mode, and log the outcome with a reason a person can act on. The conversion and the
+ * traffic channel's postback are one entity commit; the log row, with what that commit settled, is
+ * appended to the event store after it (written off this thread). Both are shared with the postbacks
+ * that arrive together, and the answer waits for both.
  */
 export async function recordPostback(deps: ConversionDeps, input: PostbackInput): Promise<PostbackResult> {
   const receivedAt = deps.now();
@@ -96,21 +100,29 @@ export async function recordPostback(deps: ConversionDeps, input: PostbackInput)
     attributed = await attribute();
   } catch (error) {
     if (!(error instanceof Rejection)) throw error;
-    await deps.store.commitPostback({ log: { ...logRow(), outcome: 'rejected', reason: error.message, conversionId: null } });
+    await deps.events.appendPostbackLog([{ ...logRow(), outcome: 'rejected', reason: error.message, conversionId: null }]);
     return { httpStatus: clickId === null && !rawClickId() ? 400 : 200, outcome: 'rejected', reason: error.message };
   }
 
   const { values, plan, settle } = attributed;
   let committed;
   try {
-    committed = await deps.store.commitPostback({ log: logRow(), conversion: { values, plan, settle } });
+    committed = await deps.store.commitPostback({ values, plan, settle });
   } catch (error) {
     attributed.uncount();
     throw error;
   }
   const { recorded, settlement } = committed;
-  if (!recorded || !settlement) throw new Error('the store answered a conversion commit without the conversion');
   const { outcome, conversion } = recorded;
+  // The conversion is committed: a log row that cannot be written must not turn the answer into a
+  // failure, or the network's retry would count the conversion again under a mode that keeps every
+  // postback. The row goes to the process log instead.
+  const entry: PostbackLogEntry = { ...logRow(), outcome: settlement.outcome, reason: settlement.reason, conversionId: conversion.id };
+  try {
+    await deps.events.appendPostbackLog([entry]);
+  } catch (error) {
+    deps.onUnloggedPostback(entry, error);
+  }
   if (outcome === 'ignored') {
     if (settlement.statusChange) return { httpStatus: 200, outcome: settlement.outcome, reason: settlement.reason, conversion, change: 'status_changed' };
     return { httpStatus: 200, outcome: settlement.outcome, reason: settlement.reason, conversion };

@@ -90,6 +90,9 @@ export async function startEdgeRuntime(options: EdgeRuntimeOptions): Promise<{ d
           logger.error({ err: error, conversionId: conversion.id }, 'could not queue the channel postback');
         }
       },
+      onUnloggedPostback(entry, error) {
+        logger.error({ err: error, postback: entry }, 'could not write the postback log row of a recorded conversion; it is kept here');
+      },
       now,
     },
     clientIp: (request) => clientIp(request.socket.remoteAddress, request.headers['x-forwarded-for'], trusted),

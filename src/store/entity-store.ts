@@ -10,6 +10,7 @@ import type { Conversion, DuplicateStatus, NewConversion } from '../domain/conve
 import type { ConversionStatus } from '../domain/conversion-status.js';
 import type { DuplicatePlan, RecordOutcome } from '../domain/duplicate-resolution.js';
 import type { Micros } from '../domain/money.js';
+import type { PostbackOutcome } from '../domain/postback-log.js';
 import type { JourneyEvent } from '../domain/journey.js';
 import type { RuleLogRepository, RuleRepository, RuleRestartRepository } from './rule-store.js';
 import type { Integration, IntegrationChanges, IntegrationKind, IntegrationRun, IntegrationRunCounts, IntegrationRunKind, IntegrationRunState, IntegrationRunTrigger, IntegrationStatus, NewIntegration } from '../domain/integration.js';
@@ -93,37 +94,6 @@ export interface ConversionFilter {
   status?: ConversionStatus | undefined;
   duplicateStatus?: DuplicateStatus | undefined;
   clickId?: string | undefined;
-}
-
-export interface PostbackLogEntry {
-  receivedAt: number;
-  method: string;
-  sourceIp: string;
-  /** The query as received, contact data masked. */
-  query: string;
-  outcome: PostbackOutcome;
-  reason: string;
-  clickId: string | null;
-  offerSourceId: number | null;
-  conversionId: number | null;
-}
-export const POSTBACK_OUTCOMES = ['accepted', 'duplicate', 'ignored', 'rejected'] as const;
-export type PostbackOutcome = (typeof POSTBACK_OUTCOMES)[number];
-
-export interface PostbackLogRepository {
-  append(entry: PostbackLogEntry): Promise<number>;
-  /** Newest first (by id); the filters narrow, `beforeId` continues after the previous page's last row. */
-  list(query: { limit: number; beforeId?: number | undefined } & PostbackLogFilter): Promise<(PostbackLogEntry & { id: number })[]>;
-}
-
-export interface PostbackLogFilter {
-  outcome?: PostbackOutcome | undefined;
-  clickId?: string | undefined;
-  offerSourceId?: number | undefined;
-  /** Receipt time, unix ms, inclusive. */
-  from?: number | undefined;
-  /** Receipt time, unix ms, exclusive. */
-  to?: number | undefined;
 }
 
 export interface CurrencyRateRepository {
@@ -322,26 +292,20 @@ export interface PulledConversionRepository {
 }
 
 /**
- * Everything one inbound postback writes, committed together: the conversion under its duplicate
- * plan, what that leads to (a status change, the traffic channel's postback) and the log row. Either
- * all of it is stored or none, so an accepted conversion never misses its channel postback.
+ * Everything one inbound postback writes to the entities, committed together: the conversion under its
+ * duplicate plan and what that leads to (a status change, the traffic channel's postback). Either all
+ * of it is stored or none, so an accepted conversion never misses its channel postback. The log row
+ * is an event (EventStore.appendPostbackLog), written after it with what `settle` decided.
  */
-export type PostbackCommit =
-  /** A postback rejected before it became a conversion: only its log row. */
-  | { log: PostbackLogEntry; conversion?: undefined }
-  | {
-      /** The log row but for what `settle` decides: outcome, reason, and the conversion's id. */
-      log: Omit<PostbackLogEntry, 'outcome' | 'reason' | 'conversionId'>;
-      conversion: {
-        values: NewConversion;
-        plan: DuplicatePlan;
-        /**
-         * Turns what the insert did into the rest of the commit. It runs inside the transaction, so it
-         * is synchronous and pure: no I/O, no awaiting.
-         */
-        settle(recorded: RecordedConversion): PostbackSettlement;
-      };
-    };
+export interface PostbackCommit {
+  values: NewConversion;
+  plan: DuplicatePlan;
+  /**
+   * Turns what the insert did into the rest of the commit. It runs inside the transaction, so it is
+   * synchronous and pure: no I/O, no awaiting.
+   */
+  settle(recorded: RecordedConversion): PostbackSettlement;
+}
 
 export interface RecordedConversion {
   outcome: RecordOutcome;
@@ -358,9 +322,9 @@ export interface PostbackSettlement {
 }
 
 export interface CommittedPostback {
-  /** The conversion as committed (status change included); absent when only the log row was written. */
-  recorded?: RecordedConversion;
-  settlement?: PostbackSettlement;
+  /** The conversion as committed (status change included). */
+  recorded: RecordedConversion;
+  settlement: PostbackSettlement;
 }
 
 export interface EntityStore {
@@ -372,7 +336,6 @@ export interface EntityStore {
   conversionTypes: EntityRepository<ConversionTypeInput, ConversionType>;
   apiKeys: ApiKeyRepository;
   conversions: ConversionRepository;
-  postbackLog: PostbackLogRepository;
   currencyRates: CurrencyRateRepository;
   outbox: OutboxRepository;
   integrations: IntegrationRepository;

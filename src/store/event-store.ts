@@ -1,10 +1,11 @@
 import type { Click, ClickOutcome } from '../domain/click.js';
 import type { Micros } from '../domain/money.js';
+import type { LoggedPostback, PostbackLogEntry, PostbackLogQuery } from '../domain/postback-log.js';
 import type { ConversionFact, ConversionFactsWatermark, FactQuery, FactRow, ReportEntities } from './report-facts.js';
 
 /**
- * The EventStore port: clicks and the facts reports are built from. SQLite in embedded mode,
- * ClickHouse in cluster mode. Callers batch writes; a resolved write is durable.
+ * The EventStore port: clicks, the postback log and the facts reports are built from. SQLite in
+ * embedded mode, ClickHouse in cluster mode. Callers batch writes; a resolved write is durable.
  */
 export interface EventStore {
   /** Writes clicks and impression counts in one transaction; resolves once they are durable. */
@@ -27,6 +28,13 @@ export interface EventStore {
   setClickCost(selection: ClickCostSelection, total: Micros): Promise<{ clicks: number; previousCost: Micros }>;
   /** The click log: clicks matching `filter`, newest first (by time, then click id), at most `page.limit`. */
   listClicks(filter: ClickFilter, page: ClickPage): Promise<Click[]>;
+  /**
+   * Appends rows to the postback log; resolves once they are durable. Rows appended in the same turn
+   * of the event loop share one write (group commit).
+   */
+  appendPostbackLog(entries: readonly PostbackLogEntry[]): Promise<void>;
+  /** The postback log: rows matching the query's filters, newest first (by id), at most `limit`. */
+  listPostbackLog(query: PostbackLogQuery): Promise<LoggedPostback[]>;
   /** Base measures of a report, grouped and filtered (src/store/report-facts.ts). */
   reportFacts(query: FactQuery): Promise<FactRow[]>;
   /** The last conversion change copied by `writeConversionFacts`; null before the first copy. */

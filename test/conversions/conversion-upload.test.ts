@@ -71,7 +71,7 @@ describe('POST /api/v1/conversions', () => {
     assert.equal(sale!.originalCurrency, 'EUR');
     assert.deepEqual(await server.store.conversions.listByClick(c.clickId), [], 'the bad rows left nothing behind');
 
-    const log = await server.store.postbackLog.list({ limit: 7 });
+    const log = await server.events.listPostbackLog({ limit: 7 });
     assert.ok(log.some((entry) => entry.method === 'UPLOAD' && entry.clickId === a.clickId && entry.outcome === 'accepted'), 'uploads are in the postback log');
   });
 

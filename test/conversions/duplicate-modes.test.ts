@@ -45,7 +45,7 @@ describe('sequential duplicates', () => {
     assert.equal(second.text, 'duplicate: duplicate ignored (mode ignore)\n');
     const all = await conversionsOf(clickId);
     assert.deepEqual(all.map((c) => c.payout), [5e6]);
-    assert.equal((await server.store.postbackLog.list({ limit: 1 }))[0]!.outcome, 'duplicate');
+    assert.equal((await server.events.listPostbackLog({ limit: 1 }))[0]!.outcome, 'duplicate');
   });
 
   test('edit: the original conversion takes the new data', async () => {

@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { createVia } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { conversionSetup, postback, refreshConfiguration } from './conversion-setup.js';
@@ -16,7 +17,7 @@ before(async () => {
 });
 after(() => server.close());
 
-const lastLog = async () => (await server.store.postbackLog.list({ limit: 1 }))[0]!;
+const lastLog = async () => (await server.events.listPostbackLog({ limit: 1 }))[0]!;
 
 describe('parameters and aliases', () => {
   test('every click id, sum, type and event id alias is read', async () => {
@@ -158,9 +159,53 @@ describe('rejections', () => {
     assert.equal((await postback(server, `clickid=${clickId}&token=wrong`, from('203.0.113.9'))).text, 'rejected: token mismatch\n');
     assert.equal((await postback(server, `clickid=${clickId}&token=s3cret-token`, from('198.51.100.1'))).text, "rejected: source IP 198.51.100.1 is not in the offer source's allowlist\n");
     assert.equal((await postback(server, `clickid=${clickId}&token=s3cret-token`, from('203.0.113.9'))).text, 'accepted: conversion created\n');
-    const log = await server.store.postbackLog.list({ limit: 4 });
+    const log = await server.events.listPostbackLog({ limit: 4 });
     assert.deepEqual(log.map((l) => l.outcome), ['accepted', 'rejected', 'rejected', 'rejected']);
     assert.ok(log.every((l) => !l.query.includes('s3cret-token')), 'the token is not kept in the log');
+  });
+});
+
+describe('postback log', () => {
+  test('a postback is answered only once its log row is durable in the event store', async () => {
+    const setup = await conversionSetup(server);
+    const { clickId } = await setup.click();
+    const accepted = await postback(server, `clickid=${clickId}&sum=2`);
+    const rejected = await postback(server, `clickid=${clickId}&type=Nope`);
+    // Another connection to events.db sees only committed rows.
+    const raw = new BetterSqlite3(join(server.dataDir, 'events.db'), { readonly: true });
+    try {
+      const rows = raw.prepare('select outcome, reason, conversion_id from postback_log where click_id = ? order by id').all(clickId);
+      const [conversion] = await server.store.conversions.listByClick(clickId);
+      assert.deepEqual([accepted.text, rejected.text], ['accepted: conversion created\n', 'rejected: unknown conversion type "Nope" (types are case-sensitive)\n']);
+      assert.deepEqual(rows, [
+        { outcome: 'accepted', reason: 'conversion created', conversion_id: conversion!.id },
+        { outcome: 'rejected', reason: 'unknown conversion type "Nope" (types are case-sensitive)', conversion_id: null },
+      ]);
+    } finally {
+      raw.close();
+    }
+  });
+
+  test('when the log cannot be written, a recorded conversion is still answered (its row goes to the process log) and a rejection answers 503', async () => {
+    const setup = await conversionSetup(server);
+    const { clickId } = await setup.click();
+    const raw = new BetterSqlite3(join(server.dataDir, 'events.db'));
+    raw.pragma('busy_timeout = 5000');
+    try {
+      raw.exec(`create trigger postback_log_down before insert on postback_log begin select raise(abort, 'event store down'); end`);
+      // A 503 here would make the network send it again, and mode none would count it twice.
+      const accepted = await postback(server, `clickid=${clickId}&sum=3`);
+      assert.deepEqual([accepted.status, accepted.text], [200, 'accepted: conversion created\n']);
+      assert.equal((await server.store.conversions.listByClick(clickId)).length, 1);
+      // Nothing was recorded for a rejection: the network may retry it.
+      assert.equal((await postback(server, 'clickid=hello')).status, 503, 'a rejected postback needs its log row');
+      raw.exec('drop trigger postback_log_down');
+    } finally {
+      raw.close();
+    }
+    assert.deepEqual(await server.events.listPostbackLog({ limit: 10, clickId }), [], 'the refused row is not in the event store');
+    assert.match((await postback(server, `clickid=${clickId}&sum=4`)).text, /^accepted/);
+    assert.equal((await server.events.listPostbackLog({ limit: 10, clickId })).length, 1, 'the log takes rows again');
   });
 });
 

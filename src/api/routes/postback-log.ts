@@ -1,15 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { POSTBACK_OUTCOMES, type PostbackLogEntry } from '../../store/entity-store.js';
+import { POSTBACK_OUTCOMES, type LoggedPostback } from '../../domain/postback-log.js';
 import { cursorId, cursorKind, cursorPageSchema, pageLimitSchema } from '../cursor-page.js';
 import { entityNames } from '../entity-names.js';
 import { errorResponses } from '../error-schema.js';
 import { checkTimeRange, clickIdQuery, instantQuery } from '../log-query.js';
 import { optionalId } from '../resources/entity-meta-schema.js';
-import { iso, security, type AdminRouteDeps } from './route-deps.js';
-
-type LoggedPostback = PostbackLogEntry & { id: number };
+import { clickStore, iso, security, type AdminRouteDeps } from './route-deps.js';
 
 const postbackCursor = cursorKind(
   'postbacks',
@@ -57,7 +55,7 @@ export function postbackLogRoutes(app: FastifyInstance, deps: AdminRouteDeps): v
     },
     handler: async (request) => {
       const { limit, cursor, ...filter } = request.query;
-      const entries = await deps.store.postbackLog.list({ ...filter, beforeId: cursor, limit: limit + 1 });
+      const entries = await clickStore(deps).listPostbackLog({ ...filter, beforeId: cursor, limit: limit + 1 });
       const names = await entityNames(deps);
       return postbackCursor.page(entries, limit, (entry) => ({
         ...entry,

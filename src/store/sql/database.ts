@@ -124,19 +124,6 @@ export interface ConversionTable extends SubColumns {
   personal_data: string;
 }
 
-export interface PostbackLogTable {
-  id: Generated<number>;
-  received_at: number;
-  method: string;
-  source_ip: string;
-  query: string;
-  outcome: string;
-  reason: string;
-  click_id: string | null;
-  offer_source_id: number | null;
-  conversion_id: number | null;
-}
-
 export interface CurrencyRateTable {
   currency: string;
   rate_micros: number;
@@ -288,7 +275,6 @@ export interface Database {
   api_keys: ApiKeyTable;
   configuration_version: ConfigurationVersionTable;
   conversions: ConversionTable;
-  postback_log: PostbackLogTable;
   currency_rates: CurrencyRateTable;
   outbox: OutboxTable;
   outbox_attempts: OutboxAttemptTable;

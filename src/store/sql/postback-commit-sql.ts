@@ -1,7 +1,7 @@
 import type { DuplicatePlan } from '../../domain/duplicate-resolution.js';
 import type { Conversion, NewConversion } from '../../domain/conversion.js';
-import type { NewOutboxEntry, PostbackLogEntry } from '../entity-store.js';
-import type { ConversionTable, OutboxTable, PostbackLogTable } from './database.js';
+import type { NewOutboxEntry } from '../entity-store.js';
+import type { ConversionTable, OutboxTable } from './database.js';
 import { outboxRow } from './outbox-repository.js';
 
 /**
@@ -23,13 +23,10 @@ const OUTBOX_COLUMNS = [
   'kind', 'conversion_id', 'campaign_id', 'traffic_channel_id', 'url', 'state', 'attempts', 'next_attempt_at', 'last_error',
   'claim_token', 'dedupe_key', 'created_at', 'updated_at',
 ] as const satisfies readonly (keyof OutboxTable)[];
-const LOG_COLUMNS = [
-  'received_at', 'method', 'source_ip', 'query', 'outcome', 'reason', 'click_id', 'offer_source_id', 'conversion_id',
-] as const satisfies readonly (keyof PostbackLogTable)[];
 
 // A column added to a table and forgotten here stops the build instead of failing inserts at run time.
 type Missing<Table, Listed> = Exclude<Exclude<keyof Table, 'id'>, Listed>;
-const everyColumn: [Missing<ConversionTable, (typeof CONVERSION_COLUMNS)[number]>, Missing<OutboxTable, (typeof OUTBOX_COLUMNS)[number]>, Missing<PostbackLogTable, (typeof LOG_COLUMNS)[number]>] extends [never, never, never] ? true : never = true;
+const everyColumn: [Missing<ConversionTable, (typeof CONVERSION_COLUMNS)[number]>, Missing<OutboxTable, (typeof OUTBOX_COLUMNS)[number]>] extends [never, never] ? true : never = true;
 void everyColumn;
 
 export type SqlValue = string | number | null;
@@ -46,7 +43,6 @@ export interface PostbackCommitSql {
   conversionByDedupeKey: string;
   changeConversionStatus: string;
   enqueueOutbox: string;
-  appendLog: string;
 }
 
 /**
@@ -71,7 +67,6 @@ export function postbackCommitSql(placeholder: (index: number) => string, { idFr
     conversionByDedupeKey: `select * from conversions where dedupe_key = ${placeholder(0)}`,
     changeConversionStatus: `update conversions set status = ${placeholder(0)}, updated_at = ${placeholder(1)} where id = ${placeholder(2)}`,
     enqueueOutbox: `insert into outbox (${OUTBOX_COLUMNS.join(', ')}) values (${values(OUTBOX_COLUMNS.length)}) on conflict (dedupe_key) do nothing`,
-    appendLog: `insert into postback_log (${LOG_COLUMNS.join(', ')}) values (${values(LOG_COLUMNS.length)})`,
   };
 }
 
@@ -134,9 +129,4 @@ export function insertedConversion(id: number, c: NewConversion, plan: Duplicate
 export function outboxParameters(entry: NewOutboxEntry): SqlValue[] {
   const row = outboxRow(entry);
   return OUTBOX_COLUMNS.map((column) => row[column]);
-}
-
-export function logParameters(entry: PostbackLogEntry): SqlValue[] {
-  // LOG_COLUMNS order, written out: this runs for every postback.
-  return [entry.receivedAt, entry.method, entry.sourceIp, entry.query, entry.outcome, entry.reason, entry.clickId, entry.offerSourceId, entry.conversionId];
 }

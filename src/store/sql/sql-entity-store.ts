@@ -9,7 +9,6 @@ import { createIntegrationRepository } from './integration-repository.js';
 import { createIntegrationRunRepository } from './integration-run-repository.js';
 import { createImportedOfferRepository } from './imported-offer-repository.js';
 import { GroupCommit } from './group-commit.js';
-import { createPostbackLogRepository } from './postback-log-repository.js';
 import { createPulledConversionRepository } from './pulled-conversion-repository.js';
 import { createOutboxRepository } from './outbox-repository.js';
 import { createRuleLogRepository } from './rule-log-repository.js';
@@ -55,7 +54,6 @@ export function createSqlEntityStore(db: Kysely<Database>, dialect: SqlDialect, 
     conversionTypes: createEntityRepository(anyDb, dialect, conversionTypesTable, bumpConfigurationVersion),
 
     conversions: createConversionRepository(db),
-    postbackLog: createPostbackLogRepository(db),
     currencyRates: createCurrencyRateRepository(db),
     outbox: createOutboxRepository(db),
     integrations: createIntegrationRepository(db, bumpConfigurationVersion),

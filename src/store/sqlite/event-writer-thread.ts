@@ -10,6 +10,7 @@ export interface EventWriterStatements {
   insertClick: string;
   addOfferClicks: string;
   addImpressions: string;
+  appendPostbackLog: string;
   /** Positions in a click row of its creation time and offer id. */
   createdAtIndex: number;
   offerIdIndex: number;
@@ -32,8 +33,9 @@ db.pragma('wal_autocheckpoint = 0');
 const insertClick = db.prepare(sql.insertClick);
 const addOfferClicks = db.prepare(sql.addOfferClicks);
 const addImpressions = db.prepare(sql.addImpressions);
+const appendPostbackLog = db.prepare(sql.appendPostbackLog);
 const HOUR = 3600000;
-const write = db.transaction((clicks, impressions) => {
+const write = db.transaction((clicks, impressions, postbackLog) => {
   const offerClicks = new Map();
   for (const row of clicks) {
     const offerId = row[sql.offerIdIndex];
@@ -45,12 +47,13 @@ const write = db.transaction((clicks, impressions) => {
   }
   for (const counter of offerClicks.values()) addOfferClicks.run(counter);
   for (const row of impressions) addImpressions.run(row);
+  for (const row of postbackLog) appendPostbackLog.run(row);
 });
-parentPort.on('message', ({ id, clicks, impressions, checkpoint }) => {
+parentPort.on('message', ({ id, clicks, impressions, postbackLog, checkpoint }) => {
   try {
     // Between two batches, so the next transaction finds every frame copied and starts the WAL over.
     if (checkpoint) db.pragma('wal_checkpoint(PASSIVE)');
-    else write(clicks, impressions);
+    else write(clicks, impressions, postbackLog);
     parentPort.postMessage({ id });
   } catch (error) {
     parentPort.postMessage({ id, error: String((error && error.message) || error) });
@@ -59,10 +62,10 @@ parentPort.on('message', ({ id, clicks, impressions, checkpoint }) => {
 `;
 
 /**
- * Click batches are written by a thread of their own: inserting and committing happen beside the
- * event loop, which goes on answering visitors (WAL checkpoints run in a third thread, see
- * startBackgroundCheckpointer). A batch's promise resolves once its transaction is committed, so a
- * click is still acknowledged only when it is durable.
+ * Click batches and postback log rows are written by a thread of their own: inserting and committing
+ * happen beside the event loop, which goes on answering visitors and postbacks (WAL checkpoints run in
+ * a third thread, see startBackgroundCheckpointer). A batch's promise resolves once its transaction is
+ * committed, so a click or a postback is still acknowledged only when its rows are durable.
  */
 export class EventWriterThread {
   private readonly thread: ThreadRequests;
@@ -73,8 +76,8 @@ export class EventWriterThread {
     );
   }
 
-  write(clicks: unknown[][], impressions: ImpressionRow[]): Promise<void> {
-    return this.thread.request({ clicks, impressions });
+  write(clicks: unknown[][], impressions: ImpressionRow[], postbackLog: unknown[][] = []): Promise<void> {
+    return this.thread.request({ clicks, impressions, postbackLog });
   }
 
   /**

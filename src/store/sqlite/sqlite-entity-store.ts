@@ -5,7 +5,7 @@ import type { NewConversion } from '../../domain/conversion.js';
 import type { CommittedPostback, EntityStore, PostbackCommit, RecordedConversion } from '../entity-store.js';
 import { conversionFromRow } from '../sql/conversion-repository.js';
 import type { ConversionTable, Database } from '../sql/database.js';
-import { conversionParameters, insertedConversion, logParameters, outboxParameters, postbackCommitSql } from '../sql/postback-commit-sql.js';
+import { conversionParameters, insertedConversion, outboxParameters, postbackCommitSql } from '../sql/postback-commit-sql.js';
 import { createSqlEntityStore } from '../sql/sql-entity-store.js';
 import { startBackgroundCheckpointer } from './background-checkpointer.js';
 import { openSqlite } from './open-sqlite.js';
@@ -53,7 +53,6 @@ function sqlitePostbackCommits(database: BetterSqlite3.Database): (commits: Post
       conversionByDedupeKey: statement(sql.conversionByDedupeKey),
       changeConversionStatus: statement(sql.changeConversionStatus),
       enqueueOutbox: statement(sql.enqueueOutbox),
-      appendLog: statement(sql.appendLog),
     };
   };
   // Prepared on first use: the tables exist only once the migrations have run.
@@ -92,12 +91,8 @@ function sqlitePostbackCommits(database: BetterSqlite3.Database): (commits: Post
 
   const apply = (commit: PostbackCommit): CommittedPostback => {
     const s = (statements ??= prepare());
-    if (!commit.conversion) {
-      s.appendLog.run(logParameters(commit.log));
-      return {};
-    }
-    const recorded = record(commit.conversion.values, commit.conversion.plan);
-    const settlement = commit.conversion.settle(recorded);
+    const recorded = record(commit.values, commit.plan);
+    const settlement = commit.settle(recorded);
     let conversion = recorded.conversion;
     if (settlement.statusChange) {
       const { status, at } = settlement.statusChange;
@@ -105,7 +100,6 @@ function sqlitePostbackCommits(database: BetterSqlite3.Database): (commits: Post
       conversion = { ...conversion, status, updatedAt: at };
     }
     if (settlement.channelPostback) s.enqueueOutbox.run(outboxParameters(settlement.channelPostback));
-    s.appendLog.run(logParameters({ ...commit.log, outcome: settlement.outcome, reason: settlement.reason, conversionId: conversion.id }));
     return { recorded: { outcome: recorded.outcome, conversion }, settlement };
   };
 

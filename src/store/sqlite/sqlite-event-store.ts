@@ -1,11 +1,13 @@
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import type { Click } from '../../domain/click.js';
+import type { LoggedPostback, PostbackLogEntry, PostbackLogQuery, PostbackOutcome } from '../../domain/postback-log.js';
 import type BetterSqlite3 from 'better-sqlite3';
 import { splitCost } from '../../domain/cost-split.js';
 import type { ClickCostSelection, ClickFilter, ClickPage, ConversionClick, EventBatch, EventStore } from '../event-store.js';
 import { clicksMigration } from './event-migrations/0001-clicks.js';
 import { reportFactsMigration } from './event-migrations/0002-report-facts.js';
 import { reportRollupTiersMigration } from './event-migrations/0003-report-rollup-tiers.js';
+import { postbackLogMigration } from './event-migrations/0004-postback-log.js';
 import { conversionFactsIn } from './conversion-facts.js';
 import { reportFactsIn } from './report-facts-query.js';
 import { rollupMarksIn } from './report-rollups.js';
@@ -26,12 +28,15 @@ const CLICK_COLUMNS = [
   'is_bot', 'is_unique', 'direct', 'visitor_key', 'lander_clicked_at', 'lander_click_offer_id',
 ];
 
+const POSTBACK_LOG_COLUMNS = ['received_at', 'method', 'source_ip', 'query', 'outcome', 'reason', 'click_id', 'offer_source_id', 'conversion_id'];
+
 /**
- * The embedded-mode EventStore: clicks in their own SQLite file, so click writes never wait on the
- * configuration database. Click batches are written by a thread of their own (EventWriterThread);
- * reads and the rarer updates use prepared statements on this thread; migrations go through Kysely.
+ * The embedded-mode EventStore: clicks and the postback log in their own SQLite file, so their writes
+ * never wait on the configuration database. Click batches and postback log rows are written by a
+ * thread of their own (EventWriterThread); reads and the rarer updates use prepared statements on this
+ * thread; migrations go through Kysely.
  * Rollups are summed on a thread of their own, which also copies conversion facts straight from the
- * entity store's file when `entityFile` names it.
+ * entity store's file when `entityFile` names it; migration 0004 copies that file's old postback log.
  */
 export function createSqliteEventStore(file: string, options: { entityFile?: string } = {}): EventStore {
   const database = openSqlite(file);
@@ -43,6 +48,7 @@ export function createSqliteEventStore(file: string, options: { entityFile?: str
        on conflict (offer_id, hour) do update set clicks = clicks + excluded.clicks`,
     addImpressions: `insert into impressions_hourly (campaign_id, hour, impressions, cost_micros) values (?, ?, ?, ?)
        on conflict (campaign_id, hour) do update set impressions = impressions + excluded.impressions, cost_micros = cost_micros + excluded.cost_micros`,
+    appendPostbackLog: `insert into postback_log (${POSTBACK_LOG_COLUMNS.join(', ')}) values (${POSTBACK_LOG_COLUMNS.map(() => '?').join(', ')})`,
     createdAtIndex: CLICK_COLUMNS.indexOf('created_at'),
     offerIdIndex: CLICK_COLUMNS.indexOf('offer_id'),
   });
@@ -70,9 +76,15 @@ export function createSqliteEventStore(file: string, options: { entityFile?: str
       ),
       setClickCost: setClickCostIn(database),
       listClicks: listClicksIn(database),
+      listPostbackLog: listPostbackLogIn(database),
     };
   }
   const ready = () => (statements ??= prepare());
+  // The rows of the postbacks answered together go to the writer thread in one message and one transaction.
+  const postbackLog = new GroupCommit<readonly PostbackLogEntry[], void>(async (batches) => {
+    await writer.write([], [], batches.flat().map(postbackLogToRow));
+    return batches.map(() => ({ status: 'fulfilled', value: undefined }));
+  });
   let conversionClicks: GroupCommit<string, ConversionClick | undefined> | undefined;
   // Report statements need the report tables, so they are prepared after migrations, on first use.
   let reporting: ReturnType<typeof prepareReporting> | undefined;
@@ -137,6 +149,12 @@ export function createSqliteEventStore(file: string, options: { entityFile?: str
     async listClicks(filter, page) {
       return ready().listClicks(filter, page);
     },
+    async appendPostbackLog(entries) {
+      if (entries.length) await postbackLog.submit(entries);
+    },
+    async listPostbackLog(query) {
+      return ready().listPostbackLog(query);
+    },
     async reportFacts(query) {
       return reports().facts(query);
     },
@@ -159,7 +177,14 @@ export function createSqliteEventStore(file: string, options: { entityFile?: str
     async migrate() {
       const migrator = new Migrator({
         db: kysely,
-        provider: { getMigrations: async () => ({ '0001-clicks': clicksMigration, '0002-report-facts': reportFactsMigration, '0003-report-rollup-tiers': reportRollupTiersMigration }) },
+        provider: {
+          getMigrations: async () => ({
+            '0001-clicks': clicksMigration,
+            '0002-report-facts': reportFactsMigration,
+            '0003-report-rollup-tiers': reportRollupTiersMigration,
+            '0004-postback-log': postbackLogMigration(entityFile),
+          }),
+        },
         migrationTableName: 'waypost_migrations',
         migrationLockTableName: 'waypost_migrations_lock',
       });
@@ -259,6 +284,59 @@ function listClicksIn(database: BetterSqlite3.Database) {
     }
     return (statement.all(...parameters, page.limit) as ClickRow[]).map(clickFromRow);
   };
+}
+
+/** The postback log, newest first by id (which also pages it); the click, offer source and time filters each have an index. */
+function listPostbackLogIn(database: BetterSqlite3.Database) {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return ({ limit, beforeId, outcome, clickId, offerSourceId, from, to }: PostbackLogQuery): LoggedPostback[] => {
+    const where: string[] = [];
+    const parameters: (string | number)[] = [];
+    const add = (clause: string, value: string | number) => {
+      where.push(clause);
+      parameters.push(value);
+    };
+    if (beforeId !== undefined) add('id < ?', beforeId);
+    if (outcome !== undefined) add('outcome = ?', outcome);
+    if (clickId !== undefined) add('click_id = ?', clickId);
+    if (offerSourceId !== undefined) add('offer_source_id = ?', offerSourceId);
+    if (from !== undefined) add('received_at >= ?', from);
+    if (to !== undefined) add('received_at < ?', to);
+    const text = `select id, ${POSTBACK_LOG_COLUMNS.join(', ')} from postback_log${where.length ? ` where ${where.join(' and ')}` : ''} order by id desc limit ?`;
+    let statement = statements.get(text);
+    // One text per combination of filters: at most 64.
+    if (!statement) statements.set(text, (statement = database.prepare(text)));
+    return (statement.all(...parameters, limit) as PostbackLogRow[]).map((row) => ({
+      id: row.id,
+      receivedAt: row.received_at,
+      method: row.method,
+      sourceIp: row.source_ip,
+      query: row.query,
+      outcome: row.outcome as PostbackOutcome,
+      reason: row.reason,
+      clickId: row.click_id,
+      offerSourceId: row.offer_source_id,
+      conversionId: row.conversion_id,
+    }));
+  };
+}
+
+interface PostbackLogRow {
+  id: number;
+  received_at: number;
+  method: string;
+  source_ip: string;
+  query: string;
+  outcome: string;
+  reason: string;
+  click_id: string | null;
+  offer_source_id: number | null;
+  conversion_id: number | null;
+}
+
+function postbackLogToRow(entry: PostbackLogEntry): (string | number | null)[] {
+  // POSTBACK_LOG_COLUMNS order, written out: this runs for every postback.
+  return [entry.receivedAt, entry.method, entry.sourceIp, entry.query, entry.outcome, entry.reason, entry.clickId, entry.offerSourceId, entry.conversionId];
 }
 
 type ClickRow = Record<string, string | number | null>;

@@ -2,9 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSqliteEventStore } from '../../../src/store/sqlite/sqlite-event-store.js';
-import { runReportConformance } from './run-report-cases.js';
+import { runPostbackLogConformance } from './run-postback-log-cases.js';
+import { runReportConformance, type OpenEventStore } from './run-report-cases.js';
 
-runReportConformance('SQLite', async () => {
+const openSqlite: OpenEventStore = async () => {
   const dir = await mkdtemp(join(tmpdir(), 'waypost-conformance-'));
   const events = createSqliteEventStore(join(dir, 'events.db'));
   await events.migrate();
@@ -15,4 +16,7 @@ runReportConformance('SQLite', async () => {
       await rm(dir, { recursive: true, force: true });
     },
   };
-});
+};
+
+runReportConformance('SQLite', openSqlite);
+runPostbackLogConformance('SQLite', openSqlite);
