@@ -13,15 +13,18 @@ import { withStatementCache } from './statement-cache.js';
 import { sqliteDialect } from './sqlite-dialect.js';
 
 /** The embedded-mode EntityStore: one SQLite file. */
-export function createSqliteEntityStore(file: string): EntityStore {
+/** `walRestartFrames`: how long the WAL may grow before it is made to start over (tests make it short). */
+export function createSqliteEntityStore(file: string, options: { walRestartFrames?: number } = {}): EntityStore {
   const database = openSqlite(file);
   // Each postback inserts into the conversions' click index at a random place; with SQLite's default
   // 2 MB page cache those leaves were read back from the file on nearly every insert.
   database.pragma('cache_size = -65536');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   // Postbacks dirty pages all over the click-id indexes; checkpointing inside their commits copied
-  // nearly every page again, on the event loop. The last frames are copied between transactions.
-  const checkpointer = startBackgroundCheckpointer(file, database, () => db.connection().execute(async () => void database.pragma('wal_checkpoint(PASSIVE)')));
+  // nearly every page again, on the event loop. When the WAL is long, Kysely's one connection is held
+  // (commits wait) while the checkpointer's thread copies the last frames and syncs the file: copying
+  // them here blocked the event loop a tenth of the time under a postback load.
+  const checkpointer = startBackgroundCheckpointer(file, database, (checkpointOnThread) => db.connection().execute(() => checkpointOnThread()), options.walRestartFrames);
   const commitPostbacks = sqlitePostbackCommits(database);
   return createSqlEntityStore(db, sqliteDialect, {
     async close() {

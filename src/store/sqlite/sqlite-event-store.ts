@@ -54,8 +54,8 @@ export function createSqliteEventStore(file: string, options: { entityFile?: str
   });
   // No checkpoint inside the writer's commits (nor this connection's updates); the writer copies the
   // last frames between two batches when the background checkpointer asks.
-  const checkpointer = startBackgroundCheckpointer(file, database, async () => {
-    if (!(await writer.checkpoint())) database.pragma('wal_checkpoint(PASSIVE)');
+  const checkpointer = startBackgroundCheckpointer(file, database, async (checkpointOnThread) => {
+    if (!(await writer.checkpoint())) await checkpointOnThread();
   });
 
   function prepare() {
