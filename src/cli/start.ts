@@ -44,7 +44,7 @@ export async function start(env: Record<string, string | undefined>, options: { 
     : undefined;
   const cipher = createCredentialCipher(secret.key);
   const app = await buildServer(config, { store, logger, metrics, cipher, edge: edge?.deps });
-  const worker = config.roles.includes('worker') ? startWorker({ store, logger, personalDataRetentionDays: config.personalDataRetentionDays, events, clickRetentionDays: config.clickRetentionDays, config, cipher }) : undefined;
+  const worker = config.roles.includes('worker') ? startWorker({ store, logger, personalDataRetentionDays: config.personalDataRetentionDays, events, clickRetentionDays: config.clickRetentionDays, config, cipher, offerCaps: edge?.deps.state.caps }) : undefined;
   await app.listen({ port: config.port, host: config.host });
   logger.info({ roles: config.roles, baseUrl: config.baseUrl }, 'Waypost is running');
 

@@ -1,6 +1,7 @@
 import { ApiError } from '../api/api-error.js';
 import type { CurrencyConverter } from '../conversions/currency-rates.js';
 import { emptyRunCounts, type Integration, type IntegrationRun, type IntegrationRunTrigger } from '../domain/integration.js';
+import type { Conversion } from '../domain/conversion.js';
 import type { EventStore } from '../store/event-store.js';
 import { ConnectorError, type PulledConversion } from './connector.js';
 import { connectIntegration, finishRun, loadRunnableIntegration, markPartnerFailed, markPartnerReachable, runClock, runFailureMessage, type IntegrationRunDeps } from './integration-run.js';
@@ -13,7 +14,15 @@ export interface PullDeps extends IntegrationRunDeps {
   events: Pick<EventStore, 'findClickForConversion'>;
   /** Converts the partner's payouts into the account currency. */
   currency: CurrencyConverter;
+  /** The edge's offer caps, when this process serves the edge: pulled conversions count at once. */
+  offerCaps?: PulledConversionCounter | undefined;
 }
+
+/** What the offer caps need to hear of conversions a pull created or changed. */
+export interface PulledConversionCounter {
+  changeConversion(offerId: number, at: number, before: CapCounted | undefined, after: CapCounted | undefined): void;
+}
+type CapCounted = Pick<Conversion, 'status' | 'payout'>;
 
 export interface StartedPull {
   /** The run as started (`running`). */
@@ -63,7 +72,7 @@ async function pullPages(deps: PullDeps, integration: Integration & { offerSourc
       counts.conversionsPulled += page.conversions.length;
       counts.skips.push(...page.skipped);
       const seenAt = now();
-      await deps.store.pulledConversions.apply(integration.id, await matcher.plan(page.conversions.map((conversion) => fromPartner(conversion, seenAt)), counts));
+      countTowardCaps(deps, await deps.store.pulledConversions.apply(integration.id, await matcher.plan(page.conversions.map((conversion) => fromPartner(conversion, seenAt)), counts)));
       // Progress, visible in the run log while a long pull runs.
       await deps.store.integrationRuns.record(run.id, counts);
     }
@@ -74,7 +83,7 @@ async function pullPages(deps: PullDeps, integration: Integration & { offerSourc
       if (stale.length === 0) break;
       // Their own time stays: they were not sent again, only matched again.
       const retry = stale.map(({ id: _id, integrationId: _integration, clickId: _click, conversionId: _conversion, unmatchedReason: _reason, firstSeenAt: _first, lastSeenAt, ...item }) => ({ ...item, seenAt: lastSeenAt }));
-      await deps.store.pulledConversions.apply(integration.id, await matcher.plan(retry, counts));
+      countTowardCaps(deps, await deps.store.pulledConversions.apply(integration.id, await matcher.plan(retry, counts)));
       afterId = stale.at(-1)!.id;
     }
     return await finishRun(deps, run, counts, 'succeeded');
@@ -89,6 +98,14 @@ async function pullPages(deps: PullDeps, integration: Integration & { offerSourc
       return { ...run, ...counts, state: 'failed', finishedAt: now() };
     }
   }
+}
+
+/** Conversions a page created or changed, told to the offer caps as a postback's would be. */
+function countTowardCaps(deps: PullDeps, { created, updated }: Awaited<ReturnType<PullDeps['store']['pulledConversions']['apply']>>): void {
+  const caps = deps.offerCaps;
+  if (!caps) return;
+  for (const conversion of created) if (conversion.offerId !== null) caps.changeConversion(conversion.offerId, conversion.convertedAt, undefined, conversion);
+  for (const { before, after } of updated) if (after.offerId !== null) caps.changeConversion(after.offerId, after.convertedAt, before, after);
 }
 
 function fromPartner(conversion: PulledConversion, seenAt: number): PulledItem {

@@ -279,7 +279,7 @@ export interface PulledConversionRepository {
   /** The ids among `conversionIds` that a pulled conversion (of any integration) is linked to already. */
   linkedConversionIds(conversionIds: number[]): Promise<Set<number>>;
   /** One page of a pull in one transaction: conversions created or changed, their channel postbacks, the rows. */
-  apply(integrationId: number, writes: PulledConversionWrite[]): Promise<{ created: Conversion[]; updated: Conversion[] }>;
+  apply(integrationId: number, writes: PulledConversionWrite[]): Promise<{ created: Conversion[]; updated: { before: Conversion; after: Conversion }[] }>;
   /** Newest first (by id); `matched` narrows, `beforeId` continues after the previous page's last row. */
   list(query: { integrationId: number; matched?: boolean | undefined; beforeId?: number | undefined; limit: number }): Promise<PulledConversionRecord[]>;
   /**

@@ -11,6 +11,7 @@ import { createChannelActions } from '../channels/campaign-channel-actions.js';
 import { ruleReportDeps } from '../rules/rule-report-deps.js';
 import { importDueOffers, recoverAbandonedRuns } from './jobs/import-due-offers.js';
 import { pullDueConversions } from './jobs/pull-due-conversions.js';
+import type { PulledConversionCounter } from '../integrations/pull-conversions.js';
 import { CurrencyConverter } from '../conversions/currency-rates.js';
 import { runReportFactsRefresh } from './jobs/refresh-report-facts.js';
 import { sendDueOutbox, type OutboxSenderOptions } from './jobs/send-outbox.js';
@@ -29,6 +30,7 @@ export function startWorker({
   config,
   cipher,
   outbox,
+  offerCaps,
 }: {
   store: EntityStore;
   logger: Logger;
@@ -40,6 +42,8 @@ export function startWorker({
   config?: Pick<Config, 'outbound'> & Partial<Pick<Config, 'accountCurrency'>>;
   /** Opens partners' credentials; without it, scheduled imports do not run here. */
   cipher?: CredentialCipher | undefined;
+  /** The edge's offer caps when this process also serves the edge: pulled conversions count at once. */
+  offerCaps?: PulledConversionCounter | undefined;
   /** Overrides of the outbox's retry timing (tests). */
   outbox?: Partial<Pick<OutboxSenderOptions, 'baseDelayMs' | 'maxDelayMs' | 'maxAttempts' | 'timeoutMs'>>;
 }) {
@@ -77,7 +81,7 @@ export function startWorker({
       const currency = new CurrencyConverter(store, config?.accountCurrency ?? 'USD');
       handlers['pull-due-conversions'] = async () => {
         await recovery;
-        await pullDueConversions({ store, cipher, guard, events, currency, logger: workerLogger, stopping: () => stopping });
+        await pullDueConversions({ store, cipher, guard, events, currency, offerCaps, logger: workerLogger, stopping: () => stopping });
       };
     }
   }

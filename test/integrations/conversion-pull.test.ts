@@ -215,6 +215,22 @@ describe('TUNE conversion pull over real HTTP against the fake TUNE server', () 
     assert.deepEqual([conversions[0].origin, conversions[0].status], ['pull', 'approved']);
   });
 
+  it("pulled conversions count toward the offer's caps at once, and a later approval toward an approved cap", async () => {
+    const { tune, integrationId, offerSourceId, click } = await setup();
+    const [offer] = (await server.api('GET', `/api/v1/offers?offerSourceId=${offerSourceId}`)).body.items;
+    const patched = await server.api('PATCH', `/api/v1/offers/${offer.id}`, { caps: { total: 1, type: 'approved' } });
+    assert.equal(patched.status, 200, JSON.stringify(patched.body));
+    await server.edge.snapshots.refresh();
+    const capped = () => server.edge.deps.state.caps.isCapped(server.edge.snapshots.current.offers.get(offer.id)!.offer, Date.now());
+    const clickId = await click('zp-capped');
+    tune.conversions.push(tuneConversion('8', { 'Stat.affiliate_info1': clickId, 'Stat.conversion_status': 'pending' }));
+    await pull(integrationId);
+    assert.equal(capped(), false, 'a pending conversion does not count toward an approved cap');
+    tune.conversions[0]!['Stat.conversion_status'] = 'approved';
+    await pull(integrationId);
+    assert.equal(capped(), true, 'the approval the pull brought reached the cap, without a restart');
+  });
+
   it('a later pull moves the status on (pending → approved), and the channel hears it when it takes that status', async () => {
     const { tune, integrationId, click } = await setup({ postbackStatuses: ['approved'] });
     const clickId = await click('zp-later');

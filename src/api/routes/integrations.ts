@@ -355,7 +355,7 @@ export function integrationRoutes(app: FastifyInstance, { config, store, cipher,
     },
     handler: async (request, reply) => {
       const path = conversionPath({ config, store, cipher, conversions });
-      return answerRun(await startConversionPull({ ...deps, events: path.events, currency: path.currency }, request.params.id, 'manual'), request.query.wait, reply);
+      return answerRun(await startConversionPull({ ...deps, events: path.events, currency: path.currency, offerCaps: path.caps }, request.params.id, 'manual'), request.query.wait, reply);
     },
   });
 

@@ -49,7 +49,7 @@ export function createPulledConversionRepository(db: Kysely<Database>): PulledCo
         const conversions = createConversionRepository(trx);
         const outbox = createOutboxRepository(trx);
         const created: Conversion[] = [];
-        const updated: Conversion[] = [];
+        const updated: { before: Conversion; after: Conversion }[] = [];
         for (const write of writes) {
           let record = write.record;
           let written: Conversion | undefined;
@@ -58,8 +58,9 @@ export function createPulledConversionRepository(db: Kysely<Database>): PulledCo
             record = { ...record, conversionId: conversion.id, clickId: conversion.clickId, unmatchedReason: null };
             if (outcome === 'created') created.push((written = conversion));
           } else if (write.update) {
+            const before = await conversions.get(write.update.conversionId);
             written = await conversions.update(write.update.conversionId, write.update.changes);
-            if (written) updated.push(written);
+            if (before && written) updated.push({ before, after: written });
           }
           const entry = written && write.channelPostback?.(written);
           if (entry) await outbox.enqueue(entry);
