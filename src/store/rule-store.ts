@@ -36,4 +36,6 @@ export interface RuleRestartRepository {
   pending(ruleId: number): Promise<RuleRestart[]>;
   /** A restart performed (its outcome is in the rule log): it leaves the list. */
   remove(id: number): Promise<void>;
+  /** A restart the channel refused, to be tried again at `dueAt` (its creation time stays). */
+  postpone(id: number, dueAt: number): Promise<void>;
 }

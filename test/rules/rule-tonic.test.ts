@@ -107,6 +107,51 @@ describe('rules acting through the Tonic advertiser API', () => {
     await server.api('DELETE', `/api/v1/rules/${rule.id}`);
   });
 
+  test('a restart the channel refuses is tried again later until Tonic takes it, and given up a day after it was due', async () => {
+    const fixture = await tonicSetup('5504');
+    await fixture.clicks(fixture.campaign, 'src-2', 3, '10.00');
+    const rule = await createVia(server, 'rules', ruleBody(fixture.channel.id, {
+      scope: { trafficChannelId: fixture.channel.id, campaignIds: [fixture.campaign.id], objectLevel: 'campaign' },
+      action: { type: 'pause_and_restart', restartAfter: { amount: 3, unit: 'hours' } },
+      frequencyMinutes: 7 * 24 * 60,
+    }));
+    const t = Date.now();
+    await runDueRules(deps(t));
+    assert.equal(fixture.tonicCampaign().status, 'paused');
+
+    tonic.failNext(100, { status: 500, body: { error: 'INTERNAL_ERROR', message: 'Database unavailable' } });
+    await runDueRules(deps(t + 3 * HOUR));
+    tonic.failNext(0);
+    const [refused] = await runsOf(rule.id);
+    assert.deepEqual([refused.trigger, refused.objects[0].outcome], ['restart', 'failed']);
+    assert.match(refused.objects[0].reason, /^the channel failed after 3 attempts: .*; tried again at /);
+    assert.equal(fixture.tonicCampaign().status, 'paused', 'still paused on Tonic');
+    assert.equal((await server.api('GET', `/api/v1/campaigns/${fixture.campaign.id}`)).body.status, 'active', "Waypost's own side is resumed at once");
+
+    await runDueRules(deps(t + 3 * HOUR + 5 * MINUTE));
+    assert.equal((await runsOf(rule.id)).length, 2, 'not before its retry time');
+    await runDueRules(deps(t + 3 * HOUR + 15 * MINUTE));
+    const [retried] = await runsOf(rule.id);
+    // Waypost's side was resumed by the first try: only the channel's changes now.
+    assert.deepEqual([retried.trigger, retried.objects[0].outcome, retried.objects[0].report.channel.state], ['restart', 'unchanged', 'succeeded']);
+    assert.equal(fixture.tonicCampaign().status, 'active');
+
+    // A channel that refuses for a whole day: the restart is dropped, with what to do in the log.
+    await server.api('PATCH', `/api/v1/rules/${rule.id}`, { frequencyMinutes: 60 });
+    await runDueRules(deps(t + 5 * HOUR));
+    assert.equal(fixture.tonicCampaign().status, 'paused', 'paused again by the edited rule');
+    tonic.failNext(10_000, { status: 500, body: { error: 'INTERNAL_ERROR', message: 'Database unavailable' } });
+    await runDueRules(deps(t + 8 * HOUR));
+    await runDueRules(deps(t + 8 * HOUR + 24 * HOUR + MINUTE));
+    tonic.failNext(0);
+    const restarts = async () => (await runsOf(rule.id)).filter((run: { trigger: string }) => run.trigger === 'restart');
+    const [givenUp] = await restarts();
+    assert.match(givenUp.objects[0].reason, /given up 24 h after it was due/);
+    await runDueRules(deps(t + 8 * HOUR + 24 * HOUR + 30 * MINUTE));
+    assert.equal((await restarts())[0].id, givenUp.id, 'no restart is left to try');
+    await server.api('DELETE', `/api/v1/rules/${rule.id}`);
+  });
+
   test('a channel call that keeps failing is retried, then logged as failed with its error; the next evaluation tries again', async () => {
     const fixture = await tonicSetup('5503');
     await fixture.clicks(fixture.campaign, 'src-9', 11, '2.00');

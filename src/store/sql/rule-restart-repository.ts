@@ -40,5 +40,8 @@ export function createRuleRestartRepository(db: Kysely<Database>): RuleRestartRe
     async remove(id) {
       await db.deleteFrom('rule_restarts').where('id', '=', id).execute();
     },
+    async postpone(id, dueAt) {
+      await db.updateTable('rule_restarts').set({ due_at: dueAt }).where('id', '=', id).execute();
+    },
   };
 }
