@@ -9,6 +9,8 @@ export interface RuleRepository extends EntityRepository<RuleInput, Rule> {
    * another holder's lease runs. The lease outlives a process that dies holding it by at most leaseMs.
    */
   claim(id: number, now: number, leaseMs: number): Promise<string | undefined>;
+  /** Keeps the lease of a run still under way until `until`; false when it is no longer this holder's. */
+  extend(id: number, token: string, until: number): Promise<boolean>;
   /** Gives the lease back; `evaluatedAt` records an evaluation (null after restarts alone). */
   release(id: number, token: string, evaluatedAt: number | null): Promise<void>;
   /** When each rule (or each of `ids`) was last evaluated, by id (never evaluated: absent). */

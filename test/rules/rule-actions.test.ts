@@ -224,6 +224,32 @@ describe('rules acting through the worker', () => {
     assert.equal((await runsOf(rule.id)).length, 2, 'a lease its holder never gave back runs out');
   });
 
+  test('a runner renews its lease while an evaluation outlasts it, so no other runner starts the rule meanwhile', async () => {
+    const fixture = await ruleFixture(server);
+    await fixture.clicks(fixture.campaign, 'zoneSlow', 11, '2.00');
+    const rule = await createVia(server, 'rules', ruleBody(fixture.channel.id));
+    // A channel that takes a second per call, under a lease of 300 ms, on the real clock.
+    let acting!: () => void;
+    const firstActs = new Promise<void>((resolve) => (acting = resolve));
+    const slow = (now: () => number): DueRuleDeps => {
+      const base = deps(0);
+      const blockPlacement: typeof base.actions.blockPlacement = async (...args) => {
+        acting();
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        return base.actions.blockPlacement(...args);
+      };
+      return { ...base, now, leaseMs: 300, actions: { ...base.actions, blockPlacement } };
+    };
+    const first = runDueRules(slow(Date.now));
+    // The first runner holds the rule and is in its channel call; its lease would have run out twice.
+    await firstActs;
+    await new Promise((resolve) => setTimeout(resolve, 650));
+    const second = await runDueRules(slow(Date.now));
+    assert.deepEqual(second.filter((run) => run.ruleId === rule.id), [], 'the rule is still held: its lease was renewed');
+    await first;
+    assert.equal((await runsOf(rule.id)).length, 1);
+  });
+
   test('offer weight and resume actions change the campaign', async () => {
     const fixture = await ruleFixture(server);
     const { campaign } = fixture;

@@ -27,6 +27,11 @@ export function createRuleRepository(db: Kysely<Database>, dialect: SqlDialect):
       return Number(result.numUpdatedRows) === 1 ? token : undefined;
     },
 
+    async extend(id, token, until) {
+      const result = await db.updateTable('rules').set({ lease_until: until }).where('id', '=', id).where('lease_token', '=', token).executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
     async release(id, token, evaluatedAt) {
       await db
         .updateTable('rules')

@@ -8,7 +8,11 @@ import { restartObjects } from '../../rules/restart-objects.js';
 export interface DueRuleDeps extends RuleRunDeps {
   logger: Logger;
   now?: () => number;
-  /** How long a rule is held by one runner; a runner that dies holding it blocks the rule no longer than this. */
+  /**
+   * How long a rule is held by one runner without news of it; the runner renews it while it works (an
+   * evaluation with many objects and slow channels may take longer), and one that dies holding it
+   * blocks the rule no longer than this.
+   */
   leaseMs?: number;
   /** True once the worker is stopping: no further rule starts (the one under way finishes). */
   stopping?: () => boolean;
@@ -46,6 +50,11 @@ export async function runDueRules(deps: DueRuleDeps): Promise<RuleRun[]> {
       continue;
     }
     let evaluatedAt: number | null = null;
+    const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
+    const heartbeat = setInterval(() => {
+      deps.store.rules.extend(id, token, clock() + leaseMs).catch((error: unknown) => deps.logger.warn({ ruleId: id, err: error }, 'could not renew the lease of a rule under way'));
+    }, leaseMs / 3);
+    heartbeat.unref();
     try {
       // Read again under the lease: the rule may have changed (or been evaluated) since the list was read.
       const rule = await deps.store.rules.get(id);
@@ -60,6 +69,7 @@ export async function runDueRules(deps: DueRuleDeps): Promise<RuleRun[]> {
     } catch (error) {
       deps.logger.error({ ruleId: id, err: error }, 'rule evaluation failed; it is tried again at its next tick');
     } finally {
+      clearInterval(heartbeat);
       await deps.store.rules.release(id, token, evaluatedAt);
     }
   }
