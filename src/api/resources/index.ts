@@ -3,6 +3,7 @@ import { conversionTypesResource } from './conversion-types.js';
 import { landersResource } from './landers.js';
 import { offerSourcesResource } from './offer-sources.js';
 import { offersResource } from './offers.js';
+import { rulesResource } from './rules.js';
 import { trafficChannelsResource } from './traffic-channels.js';
 
 /** Every entity the admin API serves with list/create/read/update/archive. */
@@ -13,4 +14,5 @@ export const resources = [
   landersResource,
   campaignsResource,
   conversionTypesResource,
+  rulesResource,
 ] as const;

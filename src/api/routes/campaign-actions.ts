@@ -8,25 +8,16 @@ import { CHANNEL_CAPABILITIES } from '../../integrations/channel-connector.js';
 import { placementSchema } from '../../domain/campaign.js';
 import { createOutboundUrlGuard } from '../../security/outbound-url-guard.js';
 import { ApiError } from '../api-error.js';
+import { channelCallReportSchema } from '../channel-call-report-schema.js';
 import { errorResponses } from '../error-schema.js';
 import { idParamsSchema } from '../list-query.js';
 import { clickStore, security, type AdminRouteDeps } from './route-deps.js';
 import { presentRun, runSchema } from './integrations.js';
 
-const channelReportSchema = z
-  .discriminatedUnion('state', [
-    z.object({ state: z.literal('not_integrated') }).describe('the traffic channel has no enabled API integration: Waypost acted alone'),
-    z.object({ state: z.literal('unsupported'), capability: z.string(), message: z.string().optional() }).describe("the channel's API has no such operation: Waypost acted alone"),
-    z.object({ state: z.literal('not_linked') }).describe("the campaign has no channelCampaignId: set it to act on the channel's campaign too"),
-    z.object({ state: z.literal('succeeded'), attempts: z.number().int(), response: z.string().describe("what the channel answered") }),
-    z.object({ state: z.literal('failed'), attempts: z.number().int(), error: z.string().describe("the channel's own message, after every attempt failed") }),
-  ])
-  .meta({ id: 'ChannelCallReport' });
-
 const actionReportSchema = z
   .object({
     waypost: z.enum(['done', 'unchanged']).describe("Waypost's own action: done, or unchanged when it already was so"),
-    channel: channelReportSchema,
+    channel: channelCallReportSchema,
     campaign: z.object({
       id: z.number().int(),
       status: z.string(),
@@ -65,7 +56,7 @@ export function campaignActionRoutes(app: FastifyInstance, deps: AdminRouteDeps)
   const context = { actor: 'api', reason: 'requested through the admin API' };
   const tags = ['campaign'];
 
-  const withCampaign = async (id: number, report: { waypost: 'done' | 'unchanged'; channel: z.input<typeof channelReportSchema> }) => {
+  const withCampaign = async (id: number, report: { waypost: 'done' | 'unchanged'; channel: z.input<typeof channelCallReportSchema> }) => {
     const campaign = await store.campaigns.get(id);
     if (!campaign) throw new ApiError('not_found', `campaign ${id} does not exist`, 'id');
     return { ...report, campaign: { id: campaign.id, status: campaign.status, channelCampaignId: campaign.channelCampaignId, blockedPlacements: campaign.blockedPlacements } };

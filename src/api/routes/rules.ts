@@ -1,72 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ruleInputSchema, ruleProblem, type Rule, type RuleInput } from '../../domain/rule.js';
+import { ruleInputSchema } from '../../domain/rule.js';
 import { RULE_OBJECT_ACTIONS, RULE_OBJECT_OUTCOMES, RULE_RUN_TRIGGERS, type RuleLogObject, type RuleRun } from '../../domain/rule-log.js';
 import { dryRunRule, type DryRunObject } from '../../rules/evaluate-rule.js';
 import { ruleReportDeps } from '../../rules/rule-report-deps.js';
-import type { EntityStore } from '../../store/entity-store.js';
 import { ApiError } from '../api-error.js';
+import { channelCallReportSchema } from '../channel-call-report-schema.js';
+import { checkRule } from '../resources/rules.js';
 import { cursorId, cursorKind, cursorPageSchema, pageLimitSchema } from '../cursor-page.js';
 import { entityNames, type EntityNames } from '../entity-names.js';
 import { errorResponses } from '../error-schema.js';
 import { idParamsSchema } from '../list-query.js';
-import { defineResource } from '../resource.js';
-import { registerResourceRoutes } from '../resource-routes.js';
-import { entityMetaShape, optionalId } from '../resources/entity-meta-schema.js';
 import { clickStore, iso, security, type AdminRouteDeps } from './route-deps.js';
 
 const tags = ['rule'];
-
-const ruleResponseSchema = ruleInputSchema
-  .extend({
-    ...entityMetaShape,
-    lastEvaluatedAt: z.string().nullable().describe('read-only: the last evaluation by the worker'),
-    pendingRestarts: z
-      .array(z.object({ campaignId: z.number().int(), placement: z.object({ dimension: z.string(), value: z.string() }).nullable(), dueAt: z.string() }))
-      .describe('read-only: objects this rule paused that the worker resumes at dueAt (pause_and_restart)'),
-  })
-  .meta({ id: 'Rule' });
-
-/** A rule the worker can run: the first problem a field-by-field schema cannot see, or a reference that does not hold, is a 400. */
-async function checkRule(rule: Pick<RuleInput, 'scope' | 'conditions' | 'action'>, store: EntityStore): Promise<void> {
-  const problem = ruleProblem(rule);
-  if (problem) throw new ApiError('validation_error', `${problem.field}: ${problem.message}`, problem.field);
-  const { trafficChannelId, campaignIds } = rule.scope;
-  const channel = await store.trafficChannels.get(trafficChannelId);
-  if (!channel || channel.status === 'archived') {
-    throw new ApiError('validation_error', `scope.trafficChannelId: traffic channel ${trafficChannelId} does not exist or is archived`, 'scope.trafficChannelId');
-  }
-  for (const [i, campaignId] of campaignIds.entries()) {
-    const campaign = await store.campaigns.get(campaignId);
-    const field = `scope.campaignIds[${i}]`;
-    if (!campaign || campaign.status === 'archived') throw new ApiError('validation_error', `${field}: campaign ${campaignId} does not exist or is archived`, field);
-    if (campaign.trafficChannelId !== trafficChannelId) throw new ApiError('validation_error', `${field}: campaign ${campaignId} buys from another traffic channel`, field);
-  }
-  if (rule.action.type === 'set_offer_weight') {
-    const offers = await store.offers.existing([rule.action.offerId]);
-    if (!offers.has(rule.action.offerId)) throw new ApiError('validation_error', `action.offerId: offer ${rule.action.offerId} does not exist or is archived`, 'action.offerId');
-  }
-}
-
-export const rulesResource = defineResource<RuleInput, Rule>({
-  path: 'rules',
-  noun: 'rule',
-  inputSchema: ruleInputSchema,
-  responseSchema: ruleResponseSchema,
-  repository: (store) => store.rules,
-  listFilters: { trafficChannelId: optionalId },
-  checkReferences: checkRule,
-  async present(rule, { store }) {
-    const [lastEvaluations, restarts] = await Promise.all([store.rules.lastEvaluations([rule.id]), store.ruleRestarts.pending(rule.id)]);
-    const last = lastEvaluations.get(rule.id);
-    return {
-      ...rule,
-      lastEvaluatedAt: last === undefined ? null : iso(last),
-      pendingRestarts: restarts.map((restart) => ({ campaignId: restart.campaignId, placement: restart.placement, dueAt: iso(restart.dueAt) })),
-    };
-  },
-});
 
 const placementSchema = z.object({ dimension: z.string(), value: z.string() }).nullable().describe('null for a campaign');
 const valuesSchema = z.record(z.string(), z.number().nullable()).describe("each condition's metric as reports show it (money in units, ratios in percent); null: no value");
@@ -91,15 +39,6 @@ const dryRunSchema = z
   })
   .meta({ id: 'RuleDryRun' });
 
-const channelReportSchema = z.object({
-  state: z.enum(['not_integrated', 'unsupported', 'not_linked', 'succeeded', 'failed']),
-  capability: z.string().optional(),
-  message: z.string().optional().describe('unsupported: why the channel does not do it; Waypost\'s own action stands'),
-  attempts: z.number().int().optional(),
-  response: z.string().optional(),
-  error: z.string().optional(),
-});
-
 const logObjectSchema = z.object({
   campaignId: z.number().int(),
   campaignName: z.string().nullable(),
@@ -108,7 +47,7 @@ const logObjectSchema = z.object({
   action: z.enum(RULE_OBJECT_ACTIONS),
   outcome: z.enum(RULE_OBJECT_OUTCOMES),
   report: z
-    .object({ waypost: z.enum(['done', 'unchanged']), channel: channelReportSchema })
+    .object({ waypost: z.enum(['done', 'unchanged']), channel: channelCallReportSchema })
     .nullable()
     .describe("what Waypost did and what the channel's API answered (or its error after retries); null when the action did not run"),
   webhook: z
@@ -160,9 +99,8 @@ function presentRun(run: RuleRun, names: EntityNames) {
   };
 }
 
-/** `/rules`: the five resource routes, the dry runs and the rule log. */
+/** `/rules` beyond the resource routes (resources/rules.ts): the dry runs and the rule log. */
 export function ruleRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
-  registerResourceRoutes(app, rulesResource, deps.store, deps.config);
   const routes = app.withTypeProvider<ZodTypeProvider>();
 
   const dryRun = async (rule: Parameters<typeof dryRunRule>[1]) => {
