@@ -4,6 +4,7 @@ import type { EntityStore } from '../store/entity-store.js';
 import { registerAuthHook } from './auth-hook.js';
 import { registerApiErrorHandler } from './error-handler.js';
 import { registerApiRequestLogHook } from './request-log-hook.js';
+import { registerJsonBodyParser } from './json-body-parser.js';
 import { resources } from './resources/index.js';
 import { registerResourceRoutes } from './resource-routes.js';
 import { registerOutgoingPostbackRoutes } from './outgoing-postbacks-routes.js';
@@ -33,6 +34,7 @@ export interface ApiDeps {
 /** The admin API role: everything under `/api/v1`, behind API keys. */
 export async function apiPlugin(app: FastifyInstance, { config, store, conversions, cipher }: ApiDeps): Promise<void> {
   registerApiErrorHandler(app);
+  registerJsonBodyParser(app);
   registerApiRequestLogHook(app);
   registerAuthHook(app, store);
   for (const resource of resources) registerResourceRoutes(app, resource as never, store, config);

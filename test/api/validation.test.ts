@@ -81,6 +81,17 @@ test('malformed requests get a JSON error, not a crash', async () => {
   assert.equal(badJson.body.error.code, 'validation_error');
   assert.equal(badJson.body.error.field, 'body');
 
+  // Sent by many clients on every POST: an empty JSON body is no body.
+  const json = { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' };
+  const emptyNeeded = await server.api('POST', '/api/v1/landers', '', json);
+  assert.equal(emptyNeeded.status, 400, 'a route that needs a body still says so');
+  assert.equal(emptyNeeded.body.error.field, 'body');
+  const lander = await server.api('POST', '/api/v1/landers', { name: 'Empty-body check', url: 'https://lander.example/' });
+  const archived = await server.api('DELETE', `/api/v1/landers/${lander.body.id}`, '', json);
+  assert.ok(archived.status < 300, `a bodyless action with the header is served (${archived.status} ${JSON.stringify(archived.body)})`);
+  const proto = await server.api('POST', '/api/v1/landers', '{"__proto__": {"x": 1}, "name": "p"}', json);
+  assert.equal(proto.status, 400, 'prototype poisoning is still refused');
+
   const badId = await server.api('GET', '/api/v1/offers/abc');
   assert.equal(badId.status, 400);
   assert.equal(badId.body.error.field, 'id');
