@@ -150,6 +150,26 @@ export class ConnectorError extends Error {
   }
 }
 
+/**
+ * A pulled conversion's click id candidates from the sub fields a partner echoes back: the configured
+ * field first, then every other field that carries a value (a user who moved `{clickid}` to another
+ * sub keeps matching; a value that is not one of our click ids matches nothing), each value once.
+ * `name` gives the field as the partner's report spells it, for logs.
+ */
+export function subFieldCandidates(
+  configured: string,
+  fields: readonly string[],
+  read: (field: string) => string | null,
+  name: (field: string) => string = (field) => field,
+): ClickIdCandidate[] {
+  const candidates: ClickIdCandidate[] = [];
+  for (const field of [configured, ...fields.filter((field) => field !== configured)]) {
+    const value = read(field);
+    if (value && !candidates.some((candidate) => candidate.value === value)) candidates.push({ source: name(field), value });
+  }
+  return candidates;
+}
+
 /** A failed connection test from a partner's error: its own words and whether trying later may help. */
 export function failedConnectionCheck(error: unknown): ConnectionCheck {
   if (!(error instanceof ConnectorError)) throw error;

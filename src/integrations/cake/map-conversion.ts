@@ -1,6 +1,6 @@
 import type { ConversionStatus } from '../../domain/conversion-status.js';
 import { parseTimeInZone } from '../../domain/local-time.js';
-import type { ClickIdCandidate, PulledConversion, SkippedRecord } from '../connector.js';
+import { subFieldCandidates, type PulledConversion, type SkippedRecord } from '../connector.js';
 import { isRecord, readMoney, readText } from '../wire-values.js';
 import { CAKE_SUB_FIELDS, type CakeSettings } from './cake-settings.js';
 
@@ -22,12 +22,8 @@ export function mapCakeConversion(row: unknown, settings: CakeSettings): { conve
   const at = date === null ? undefined : parseTimeInZone(date.replace(/(\.\d{3})\d+$/, '$1'), settings.timeZone);
   if (at === undefined) return { skipped: { externalId, reason: `unreadable conversion_date ${JSON.stringify(row.conversion_date ?? null)}` } };
 
-  const candidates: ClickIdCandidate[] = [];
-  const fields = [settings.clickIdField, ...Object.keys(CAKE_SUB_FIELDS).filter((field) => field !== settings.clickIdField)] as (keyof typeof CAKE_SUB_FIELDS)[];
-  for (const field of fields) {
-    const value = readText(row[CAKE_SUB_FIELDS[field]]);
-    if (value && !candidates.some((candidate) => candidate.value === value)) candidates.push({ source: CAKE_SUB_FIELDS[field], value });
-  }
+  const element = (field: string) => CAKE_SUB_FIELDS[field as keyof typeof CAKE_SUB_FIELDS];
+  const candidates = subFieldCandidates(settings.clickIdField, Object.keys(CAKE_SUB_FIELDS), (field) => readText(row[element(field)]), element);
 
   const partnerStatus = readText(row.disposition);
   return {

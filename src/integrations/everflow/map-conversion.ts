@@ -1,5 +1,5 @@
 import type { ConversionStatus } from '../../domain/conversion-status.js';
-import type { ClickIdCandidate, PulledConversion, SkippedRecord } from '../connector.js';
+import { subFieldCandidates, type PulledConversion, type SkippedRecord } from '../connector.js';
 import { isRecord, readCurrency, readInteger, readMoney, readText } from '../wire-values.js';
 import { EVERFLOW_SUB_FIELDS, type EverflowSettings } from './everflow-settings.js';
 
@@ -21,12 +21,7 @@ export function mapEverflowConversion(row: unknown, settings: EverflowSettings):
   const seconds = readInteger(row.conversion_unix_timestamp);
   if (seconds === null || seconds <= 0) return { skipped: { externalId, reason: `unreadable conversion_unix_timestamp ${JSON.stringify(row.conversion_unix_timestamp ?? null)}` } };
 
-  const candidates: ClickIdCandidate[] = [];
-  const fields = [settings.clickIdField, ...EVERFLOW_SUB_FIELDS.filter((field) => field !== settings.clickIdField && field !== 'source_id')];
-  for (const field of fields) {
-    const value = readText(row[field]);
-    if (value && !candidates.some((candidate) => candidate.value === value)) candidates.push({ source: field, value });
-  }
+  const candidates = subFieldCandidates(settings.clickIdField, EVERFLOW_SUB_FIELDS.filter((field) => field !== 'source_id'), (field) => readText(row[field]));
 
   const partnerStatus = readText(row.status);
   const relationship = isRecord(row.relationship) ? row.relationship : {};

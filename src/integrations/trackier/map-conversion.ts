@@ -1,5 +1,5 @@
 import type { ConversionStatus } from '../../domain/conversion-status.js';
-import type { ClickIdCandidate, PulledConversion, SkippedRecord } from '../connector.js';
+import { subFieldCandidates, type PulledConversion, type SkippedRecord } from '../connector.js';
 import { isRecord, readCurrency, readMoney, readText } from '../wire-values.js';
 import { TRACKIER_SUB_FIELDS, type TrackierSettings } from './trackier-settings.js';
 
@@ -22,11 +22,7 @@ export function mapTrackierConversion(row: unknown, settings: TrackierSettings):
   const at = created && /(Z|[+-]\d{2}:?\d{2})$/i.test(created) ? Date.parse(created) : Number.NaN;
   if (Number.isNaN(at)) return { skipped: { externalId, reason: `unreadable created ${JSON.stringify(row.created ?? null)}` } };
 
-  const candidates: ClickIdCandidate[] = [];
-  for (const field of [settings.clickIdField, ...TRACKIER_SUB_FIELDS.filter((field) => field !== settings.clickIdField && field !== 'source')]) {
-    const value = readText(row[field]);
-    if (value && !candidates.some((candidate) => candidate.value === value)) candidates.push({ source: field, value });
-  }
+  const candidates = subFieldCandidates(settings.clickIdField, TRACKIER_SUB_FIELDS.filter((field) => field !== 'source'), (field) => readText(row[field]));
 
   const partnerStatus = readText(row.status);
   return {
