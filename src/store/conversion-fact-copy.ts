@@ -11,7 +11,11 @@ const LOOKBACK_MS = 5_000;
 export interface ConversionPages<Page> {
   /** Conversions with an id above `id`, in id order. */
   afterId(id: number, limit: number): Promise<Page>;
-  /** Conversions changed after `cursor`, in (updatedAt, id) order. */
+  /**
+   * Conversions changed since they were stored, after `cursor`, in (updatedAt, id) order: a change
+   * sets the conversion's change time and its updatedAt alike, and a conversion never changed is not
+   * among them (afterId brings it).
+   */
   changedSince(cursor: { updatedAt: number; id: number }, limit: number): Promise<Page>;
   size(page: Page): number;
   last(page: Page): { id: number; updatedAt: number };

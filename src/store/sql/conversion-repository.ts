@@ -22,7 +22,7 @@ export function createConversionRepository(db: Kysely<Database>): ConversionRepo
 
   return {
     async record(conversion, plan) {
-      const row = { ...conversionToRow(conversion), dedupe_key: plan.dedupeKey, duplicate_status: plan.duplicateStatus, postback_count: 1, updated_at: conversion.convertedAt };
+      const row = { ...conversionToRow(conversion), dedupe_key: plan.dedupeKey, duplicate_status: plan.duplicateStatus, postback_count: 1, updated_at: conversion.convertedAt, changed_at: null };
       const insert = db.insertInto('conversions').values(row);
       const created = (stored: Selectable<ConversionTable>) => ({ outcome: 'created' as const, conversion: conversionFromRow(stored) });
       switch (plan.onConflict) {
@@ -46,6 +46,7 @@ export function createConversionRepository(db: Kysely<Database>): ConversionRepo
               oc.column('dedupe_key').doUpdateSet((eb) => ({
                 postback_count: sql<number>`conversions.postback_count + 1`,
                 updated_at: eb.ref('excluded.updated_at'),
+                changed_at: eb.ref('excluded.updated_at'),
                 ...(editing
                   ? {
                       status: eb.ref('excluded.status'),
@@ -103,7 +104,8 @@ export function createConversionRepository(db: Kysely<Database>): ConversionRepo
     },
 
     async update(id, changes) {
-      const set: Partial<Record<keyof ConversionTable, unknown>> = { updated_at: Date.now() };
+      const now = Date.now();
+      const set: Partial<Record<keyof ConversionTable, unknown>> = { updated_at: now, changed_at: now };
       if (changes.status !== undefined) set.status = changes.status;
       if (changes.payout !== undefined) set.payout_micros = changes.payout;
       if (changes.originalPayout !== undefined) set.original_payout_micros = changes.originalPayout;
@@ -150,14 +152,16 @@ export function createConversionRepository(db: Kysely<Database>): ConversionRepo
     },
 
     async listChangedSince(after, limit) {
-      // Keyset order over conversions_updated: equal times are told apart by id, so none is skipped.
+      // Keyset order over conversions_changed: equal times are told apart by id, so none is skipped.
       // A row-value comparison, which the index seeks to; SQLite scanned the index from its start for
-      // the equivalent `a > x or (a = x and b > y)`, so each page cost more than the one before.
+      // the equivalent `a > x or (a = x and b > y)`, so each page cost more than the one before. The
+      // `is not null` lets the planner use the partial index.
       const rows = await db
         .selectFrom('conversions')
         .selectAll()
-        .where((eb) => eb(eb.refTuple('updated_at', 'id'), '>', eb.tuple(after.updatedAt, after.id)))
-        .orderBy('updated_at')
+        .where('changed_at', 'is not', null)
+        .where((eb) => eb(eb.refTuple('changed_at', 'id'), '>', eb.tuple(after.updatedAt, after.id)))
+        .orderBy('changed_at')
         .orderBy('id')
         .limit(limit)
         .execute();
@@ -190,7 +194,7 @@ export function createConversionRepository(db: Kysely<Database>): ConversionRepo
 
 }
 
-function conversionToRow(c: NewConversion): Omit<ConversionTable, 'id' | 'dedupe_key' | 'duplicate_status' | 'postback_count' | 'updated_at'> {
+function conversionToRow(c: NewConversion): Omit<ConversionTable, 'id' | 'dedupe_key' | 'duplicate_status' | 'postback_count' | 'updated_at' | 'changed_at'> {
   const subs = Object.fromEntries(SUBS.map((name, i) => [name, c.subs[i] ?? ''])) as Record<SubColumn, string>;
   return {
     click_id: c.clickId,

@@ -94,6 +94,8 @@ export interface ConversionTable extends SubColumns {
   converted_at: number;
   click_at: number;
   updated_at: number;
+  /** Set when a stored conversion changes; null until then (the report fact copy's change index). */
+  changed_at: number | null;
   type: string | null;
   status: string;
   payout_micros: number;

@@ -14,7 +14,7 @@ import { outboxRow } from './outbox-repository.js';
 const SUB_COUNT = 20;
 const SUBS = Array.from({ length: SUB_COUNT }, (_, i) => `sub${i + 1}`) as (keyof ConversionTable & `sub${number}`)[];
 const CONVERSION_COLUMNS = [
-  'click_id', 'converted_at', 'click_at', 'updated_at', 'type', 'status', 'payout_micros', 'original_payout_micros',
+  'click_id', 'converted_at', 'click_at', 'updated_at', 'changed_at', 'type', 'status', 'payout_micros', 'original_payout_micros',
   'original_currency', 'event_id', 'duplicate_status', 'dedupe_key', 'origin', 'postback_count', 'campaign_id',
   'traffic_channel_id', 'offer_source_id', 'offer_id', 'lander_id', 'rule_index', 'path_index', 'ref_id', ...SUBS,
   'country', 'region', 'city', 'isp', 'device_type', 'os', 'browser', 'is_bot', 'params', 'personal_data',
@@ -54,7 +54,8 @@ export interface PostbackCommitSql {
 export function postbackCommitSql(placeholder: (index: number) => string, { idFromDriver = false } = {}): PostbackCommitSql {
   const values = (count: number) => Array.from({ length: count }, (_, i) => placeholder(i)).join(', ');
   const insert = `insert into conversions (${CONVERSION_COLUMNS.join(', ')}) values (${values(CONVERSION_COLUMNS.length)})`;
-  const onDuplicate = (set: string) => `${insert} on conflict (dedupe_key) do update set postback_count = conversions.postback_count + 1, updated_at = excluded.updated_at, ${set} returning *`;
+  const onDuplicate = (set: string) =>
+    `${insert} on conflict (dedupe_key) do update set postback_count = conversions.postback_count + 1, updated_at = excluded.updated_at, changed_at = excluded.updated_at, ${set} returning *`;
   return {
     insertConversion: idFromDriver ? insert : `${insert} returning id`,
     insertConversionUnlessKeyTaken: `${insert} on conflict (dedupe_key) do nothing${idFromDriver ? '' : ' returning id'}`,
@@ -65,7 +66,7 @@ export function postbackCommitSql(placeholder: (index: number) => string, { idFr
       'payout_micros = conversions.payout_micros + excluded.payout_micros, original_payout_micros = conversions.original_payout_micros + excluded.original_payout_micros',
     ),
     conversionByDedupeKey: `select * from conversions where dedupe_key = ${placeholder(0)}`,
-    changeConversionStatus: `update conversions set status = ${placeholder(0)}, updated_at = ${placeholder(1)} where id = ${placeholder(2)}`,
+    changeConversionStatus: `update conversions set status = ${placeholder(0)}, updated_at = ${placeholder(1)}, changed_at = ${placeholder(2)} where id = ${placeholder(3)}`,
     enqueueOutbox: `insert into outbox (${OUTBOX_COLUMNS.join(', ')}) values (${values(OUTBOX_COLUMNS.length)}) on conflict (dedupe_key) do nothing`,
   };
 }
@@ -77,7 +78,7 @@ export function postbackCommitSql(placeholder: (index: number) => string, { idFr
  */
 export function conversionParameters(c: NewConversion, plan: DuplicatePlan, repeated = false): SqlValue[] {
   const parameters: SqlValue[] = [
-    c.clickId, c.convertedAt, c.clickAt, c.convertedAt, c.type, c.status, c.payout, c.originalPayout, c.originalCurrency, c.eventId,
+    c.clickId, c.convertedAt, c.clickAt, c.convertedAt, null, c.type, c.status, c.payout, c.originalPayout, c.originalCurrency, c.eventId,
     repeated ? 'repeated' : plan.duplicateStatus, repeated ? null : plan.dedupeKey, c.origin, 1, c.campaignId, c.trafficChannelId,
     c.offerSourceId, c.offerId, c.landerId, c.ruleIndex, c.pathIndex, c.refId,
   ];

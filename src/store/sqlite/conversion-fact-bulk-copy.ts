@@ -26,7 +26,9 @@ export function conversionFactBulkCopyIn(database: BetterSqlite3.Database, entit
   const clear = database.prepare('delete from temp.fact_page');
   const fillAfterId = database.prepare(`insert into temp.fact_page select ${FROM_CONVERSIONS} from entities.conversions where id > ? order by id limit ?`);
   const fillChanged = database.prepare(
-    `insert into temp.fact_page select ${FROM_CONVERSIONS} from entities.conversions where (updated_at, id) > (?, ?) order by updated_at, id limit ?`,
+    // changed_at, not updated_at: new conversions come by id above; the partial index holds changed rows alone.
+    `insert into temp.fact_page select ${FROM_CONVERSIONS} from entities.conversions
+     where changed_at is not null and (changed_at, id) > (?, ?) order by changed_at, id limit ?`,
   );
   const summary = database.prepare(
     'select count(*) as size, (select id from temp.fact_page order by updated_at desc, id desc limit 1) as id, max(updated_at) as updatedAt from temp.fact_page',

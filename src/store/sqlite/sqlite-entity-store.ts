@@ -99,7 +99,7 @@ function sqlitePostbackCommits(database: BetterSqlite3.Database): (commits: Post
     let conversion = recorded.conversion;
     if (settlement.statusChange) {
       const { status, at } = settlement.statusChange;
-      s.changeConversionStatus.run(status, at, conversion.id);
+      s.changeConversionStatus.run(status, at, at, conversion.id);
       conversion = { ...conversion, status, updatedAt: at };
     }
     if (settlement.channelPostback) s.enqueueOutbox.run(outboxParameters(settlement.channelPostback));

@@ -14,6 +14,7 @@ import { channelIntegrationsMigration } from './0011-channel-integrations.js';
 import { costSyncRunsMigration } from './0012-cost-sync-runs.js';
 import { rulesMigration } from './0013-rules.js';
 import { ruleObjectsMigration } from './0014-rule-objects.js';
+import { conversionChangeIndexMigration } from './0015-conversion-change-index.js';
 
 /** Every migration, in order. Names are permanent: they are recorded in the database. */
 export function allMigrations(dialect: SqlDialect): Record<string, Migration> {
@@ -32,5 +33,6 @@ export function allMigrations(dialect: SqlDialect): Record<string, Migration> {
     '0012-cost-sync-runs': costSyncRunsMigration(),
     '0013-rules': rulesMigration(dialect),
     '0014-rule-objects': ruleObjectsMigration(dialect),
+    '0015-conversion-change-index': conversionChangeIndexMigration(),
   };
 }
