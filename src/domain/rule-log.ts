@@ -46,8 +46,11 @@ export interface RuleLogObject extends RuleObject {
   restartAt: number | null;
 }
 
-/** `schedule`: an evaluation; `restart`: pause_and_restart objects resumed when their period ended. */
-export const RULE_RUN_TRIGGERS = ['schedule', 'restart'] as const;
+/**
+ * `schedule`: an evaluation the worker ran when the rule was due; `manual`: one asked for through the
+ * admin API; `restart`: pause_and_restart objects resumed when their period ended.
+ */
+export const RULE_RUN_TRIGGERS = ['schedule', 'manual', 'restart'] as const;
 export type RuleRunTrigger = (typeof RULE_RUN_TRIGGERS)[number];
 
 export interface NewRuleRun {

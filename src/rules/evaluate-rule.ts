@@ -2,7 +2,7 @@ import type { ActionContext, ActionReport, ChannelActions, Placement } from '../
 import type { Campaign } from '../domain/campaign.js';
 import { durationMs, type Rule, type RuleInput } from '../domain/rule.js';
 import { checkConditions, describeMatch, type MetricReader } from '../domain/rule-conditions.js';
-import { ruleObjectKey, type NewRuleRun, type RuleLogObject, type RuleObject, type RuleObjectAction, type RuleRun } from '../domain/rule-log.js';
+import { ruleObjectKey, type NewRuleRun, type RuleLogObject, type RuleObject, type RuleObjectAction, type RuleRun, type RuleRunTrigger } from '../domain/rule-log.js';
 import type { ReportMetricName } from '../domain/report-metrics.js';
 import { presentMetrics } from '../reports/present-report.js';
 import { runReport, type ReportDeps } from '../reports/run-report.js';
@@ -140,12 +140,12 @@ export function reportOutcome(report: ActionReport): 'done' | 'unchanged' | 'fai
  * again, a blocked placement unblocked, or the rule's own restart). pause_and_restart stores each
  * restart it owes. The evaluation is appended to the rule log, failures included, and returned.
  */
-export async function evaluateRule(deps: RuleRunDeps, rule: Rule, now: number): Promise<RuleRun> {
+export async function evaluateRule(deps: RuleRunDeps, rule: Rule, now: number, trigger: Exclude<RuleRunTrigger, 'restart'> = 'schedule'): Promise<RuleRun> {
   let found: RuleMatches;
   try {
     found = await findMatches(deps.report, rule, now);
   } catch (error) {
-    return deps.store.ruleLog.append({ ruleId: rule.id, trigger: 'schedule', at: now, window: { from: now - durationMs(rule.window), to: now }, checked: 0, objects: [], state: 'failed', error: `the report could not be read: ${(error as Error).message}` });
+    return deps.store.ruleLog.append({ ruleId: rule.id, trigger, at: now, window: { from: now - durationMs(rule.window), to: now }, checked: 0, objects: [], state: 'failed', error: `the report could not be read: ${(error as Error).message}` });
   }
   const action = objectAction(rule);
   const fired = rule.fireOncePerObject ? await deps.store.rules.firedObjects(rule.id) : NO_MARKS;
@@ -201,7 +201,7 @@ export async function evaluateRule(deps: RuleRunDeps, rule: Rule, now: number): 
   }
   const run: NewRuleRun = {
     ruleId: rule.id,
-    trigger: 'schedule',
+    trigger,
     at: now,
     window: found.window,
     checked: found.checked,

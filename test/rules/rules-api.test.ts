@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createVia } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-import { ruleBody, ruleFixture } from './rule-fixture.js';
+import { FALLBACK_URL, ruleBody, ruleFixture } from './rule-fixture.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -203,5 +203,63 @@ describe('rules API: create, validate, dry run', () => {
     assert.deepEqual(cr.body.objects.map((o: any) => [o.placement.value, o.values]), [['zoneP', { cr: 5, epc: 0.2 }]]);
     const byType = await server.api('POST', '/api/v1/rules/dry-run', ruleBody(own.channel.id, { conditions: [{ metric: 'conversionsByType', conversionType: 'Purchase', op: '<=', value: 0 }, { metric: 'clicks', op: '>', value: 20 }], window: { amount: 3, unit: 'days' } }));
     assert.deepEqual(byType.body.objects.map((o: any) => [o.placement.value, o.values]), [['zoneT', { 'conversionsByType:Purchase': 0, clicks: 25 }]]);
+  });
+});
+
+describe('rules API: run now', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ detector: 'null' });
+  });
+  after(() => server.close());
+
+  test('a paused rule run by hand acts at once, logs the run as manual, and stays paused; a held or archived rule answers 409', async () => {
+    const fixture = await ruleFixture(server);
+    const [campaign] = fixture.campaigns;
+    await fixture.clicks(campaign, 'zoneX', 11, '2.00');
+    await fixture.clicks(campaign, 'zoneY', 3, '2.00');
+    const rule = await createVia(server, 'rules', ruleBody(fixture.channel.id, { name: 'Tried once', status: 'paused' }));
+    assert.equal(rule.status, 'paused');
+
+    const run = await server.api('POST', `/api/v1/rules/${rule.id}/run`);
+    assert.equal(run.status, 200, JSON.stringify(run.body));
+    assert.equal(run.body.trigger, 'manual');
+    assert.equal(run.body.state, 'succeeded');
+    assert.equal(run.body.checked, 2, 'zoneX and zoneY had traffic in the window');
+    assert.deepEqual(
+      run.body.objects.map((o: any) => [o.placement.value, o.values, o.action, o.outcome, o.report]),
+      [['zoneX', { cost: 22, conversions: 0 }, 'block_placement', 'done', { waypost: 'done', channel: { state: 'not_integrated' } }]],
+    );
+    // It acted: the zone now goes to the campaign's fallback, the other zone still to the offer.
+    await server.edge.snapshots.refresh();
+    assert.equal((await fixture.click(campaign, 'zoneX', '0.01')).location, FALLBACK_URL);
+    assert.ok((await fixture.click(campaign, 'zoneY', '0.01')).clickId);
+
+    const log = await server.api('GET', `/api/v1/rules/${rule.id}/log`);
+    assert.deepEqual(log.body.items.map((item: any) => [item.id, item.trigger]), [[run.body.id, 'manual']]);
+    const after = await server.api('GET', `/api/v1/rules/${rule.id}`);
+    assert.equal(after.body.status, 'paused', 'running by hand does not switch the rule on');
+    assert.equal(after.body.lastEvaluatedAt, run.body.at, 'the schedule counts from the manual run');
+
+    // Another runner holds the rule: 409, nothing evaluated, the log unchanged.
+    const token = await server.store.rules.claim(rule.id, Date.now(), HOUR);
+    assert.ok(token);
+    const held = await server.api('POST', `/api/v1/rules/${rule.id}/run`);
+    assert.equal(held.status, 409, JSON.stringify(held.body));
+    assert.equal(held.body.error.field, 'id');
+    assert.match(held.body.error.message, /being evaluated right now/);
+    await server.store.rules.release(rule.id, token, null);
+    assert.equal((await server.api('GET', `/api/v1/rules/${rule.id}/log`)).body.items.length, 1);
+
+    // Released, it runs again: without fire-once it finds the zone already blocked.
+    const again = await server.api('POST', `/api/v1/rules/${rule.id}/run`);
+    assert.equal(again.status, 200);
+    assert.deepEqual(again.body.objects.map((o: any) => [o.placement.value, o.outcome]), [['zoneX', 'unchanged']]);
+
+    assert.equal((await server.api('POST', '/api/v1/rules/99999/run')).status, 404);
+    await server.api('DELETE', `/api/v1/rules/${rule.id}`);
+    const archived = await server.api('POST', `/api/v1/rules/${rule.id}/run`);
+    assert.equal(archived.status, 409);
+    assert.match(archived.body.error.message, /archived/);
   });
 });

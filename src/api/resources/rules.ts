@@ -9,7 +9,7 @@ import { entityMetaShape, optionalId } from './entity-meta-schema.js';
 const ruleResponseSchema = ruleInputSchema
   .extend({
     ...entityMetaShape,
-    lastEvaluatedAt: z.string().nullable().describe('read-only: the last evaluation by the worker'),
+    lastEvaluatedAt: z.string().nullable().describe('read-only: the last evaluation, by the worker or run by hand'),
     pendingRestarts: z
       .array(z.object({ campaignId: z.number().int(), placement: z.object({ dimension: z.string(), value: z.string() }).nullable(), dueAt: z.string() }))
       .describe('read-only: objects this rule paused that the worker resumes at dueAt (pause_and_restart)'),

@@ -5,6 +5,9 @@ import { ruleInputSchema } from '../../domain/rule.js';
 import { RULE_OBJECT_ACTIONS, RULE_OBJECT_OUTCOMES, RULE_RUN_TRIGGERS, type RuleLogObject, type RuleRun } from '../../domain/rule-log.js';
 import { dryRunRule, type DryRunObject } from '../../rules/evaluate-rule.js';
 import { ruleReportDeps } from '../../rules/rule-report-deps.js';
+import { runRuleNow } from '../../rules/run-rule-now.js';
+import { createChannelActions } from '../../channels/campaign-channel-actions.js';
+import { createOutboundUrlGuard } from '../../security/outbound-url-guard.js';
 import { ApiError } from '../api-error.js';
 import { channelCallReportSchema } from '../channel-call-report-schema.js';
 import { checkRule } from '../resources/rules.js';
@@ -61,7 +64,7 @@ const ruleRunSchema = z
   .object({
     id: z.number().int(),
     ruleId: z.number().int(),
-    trigger: z.enum(RULE_RUN_TRIGGERS).describe('schedule: an evaluation; restart: objects resumed at the end of their pause'),
+    trigger: z.enum(RULE_RUN_TRIGGERS).describe('schedule: an evaluation when the rule was due; manual: one run through POST /rules/{id}/run; restart: objects resumed at the end of their pause'),
     at: z.string(),
     window: z.object({ from: z.string(), to: z.string() }).nullable(),
     checked: z.number().int(),
@@ -102,6 +105,7 @@ function presentRun(run: RuleRun, names: EntityNames) {
 /** `/rules` beyond the resource routes (resources/rules.ts): the dry runs and the rule log. */
 export function ruleRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
+  const outboundGuard = createOutboundUrlGuard({ allowHosts: deps.config.outbound.allowHosts });
 
   const dryRun = async (rule: Parameters<typeof dryRunRule>[1]) => {
     const now = Date.now();
@@ -150,6 +154,34 @@ export function ruleRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
       const rule = await deps.store.rules.get(request.params.id);
       if (!rule) throw new ApiError('not_found', `rule ${request.params.id} does not exist`, 'id');
       return dryRun(rule);
+    },
+  });
+
+  // Manual runs act on channels as the worker's runs do: the same actions, credentials and outbound guard.
+  const runDeps = {
+    store: deps.store,
+    report: ruleReportDeps(deps.store, clickStore(deps)),
+    actions: createChannelActions({ store: deps.store, cipher: deps.cipher, guard: outboundGuard, timeoutMs: 15_000 }),
+    guard: outboundGuard,
+    onRenewalFailed: (error: unknown) => app.log.warn({ err: error }, 'could not renew the lease of a rule run by hand'),
+  };
+
+  routes.post('/rules/:id/run', {
+    schema: {
+      tags,
+      security,
+      summary:
+        'Runs a saved rule now, whatever its schedule, and acts on what matches, as its scheduled runs do (a paused rule too: how a rule is tried once before it is switched on). Answers the run as its log keeps it (trigger manual); the next scheduled run comes a check interval later. 409 while another evaluation of the rule is under way, or for an archived rule.',
+      params: idParamsSchema,
+      response: { 200: ruleRunSchema, ...errorResponses },
+    },
+    handler: async (request) => {
+      const rule = await deps.store.rules.get(request.params.id);
+      if (!rule) throw new ApiError('not_found', `rule ${request.params.id} does not exist`, 'id');
+      const outcome = await runRuleNow(runDeps, rule);
+      if (outcome.state === 'archived') throw new ApiError('conflict', `rule ${rule.id} is archived: restore it before running it`, 'id');
+      if (outcome.state === 'held') throw new ApiError('conflict', `rule ${rule.id} is being evaluated right now; its run is in its log once done`, 'id');
+      return presentRun(outcome.run, await entityNames(deps));
     },
   });
 

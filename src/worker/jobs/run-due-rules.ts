@@ -4,22 +4,15 @@ import type { RuleRestart, RuleRun } from '../../domain/rule-log.js';
 import { isRuleDue } from '../../domain/rule-schedule.js';
 import { evaluateRule, type RuleRunDeps } from '../../rules/evaluate-rule.js';
 import { restartObjects } from '../../rules/restart-objects.js';
+import { withRuleLease, type RuleLeaseDeps } from '../../rules/rule-lease.js';
 
-export interface DueRuleDeps extends RuleRunDeps {
+export interface DueRuleDeps extends RuleRunDeps, Omit<RuleLeaseDeps, 'store' | 'onRenewalFailed'> {
   logger: Logger;
-  now?: () => number;
-  /**
-   * How long a rule is held by one runner without news of it; the runner renews it while it works (an
-   * evaluation with many objects and slow channels may take longer), and one that dies holding it
-   * blocks the rule no longer than this.
-   */
-  leaseMs?: number;
   /** True once the worker is stopping: no further rule starts (the one under way finishes). */
   stopping?: () => boolean;
 }
 
 const PAGE = 500;
-const DEFAULT_LEASE_MS = 15 * 60_000;
 
 /**
  * One tick of the rules: the restarts that are due (pause_and_restart), then every active rule that
@@ -44,33 +37,23 @@ export async function runDueRules(deps: DueRuleDeps): Promise<RuleRun[]> {
   const runs: RuleRun[] = [];
   for (const id of ids) {
     if (deps.stopping?.()) break;
-    const token = await deps.store.rules.claim(id, clock(), deps.leaseMs ?? DEFAULT_LEASE_MS);
-    if (!token) {
-      deps.logger.debug({ ruleId: id }, 'rule skipped: another runner holds it');
-      continue;
-    }
-    let evaluatedAt: number | null = null;
-    const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
-    const heartbeat = setInterval(() => {
-      deps.store.rules.extend(id, token, clock() + leaseMs).catch((error: unknown) => deps.logger.warn({ ruleId: id, err: error }, 'could not renew the lease of a rule under way'));
-    }, leaseMs / 3);
-    heartbeat.unref();
+    const onRenewalFailed = (error: unknown) => deps.logger.warn({ ruleId: id, err: error }, 'could not renew the lease of a rule under way');
     try {
-      // Read again under the lease: the rule may have changed (or been evaluated) since the list was read.
-      const rule = await deps.store.rules.get(id);
-      if (!rule) continue;
-      const restarts = restartsByRule.get(id);
-      if (restarts) runs.push(logged(deps.logger, await restartObjects(deps, rule, restarts, now)));
-      const last = (await deps.store.rules.lastEvaluations([id])).get(id) ?? null;
-      if (dueIds.has(id) && isRuleDue(rule, last, now)) {
-        runs.push(logged(deps.logger, await evaluateRule(deps, rule, now)));
-        evaluatedAt = now;
-      }
+      const leased = await withRuleLease({ ...deps, now: clock, onRenewalFailed }, id, async (held) => {
+        // Read again under the lease: the rule may have changed (or been evaluated) since the list was read.
+        const rule = await deps.store.rules.get(id);
+        if (!rule) return;
+        const restarts = restartsByRule.get(id);
+        if (restarts) runs.push(logged(deps.logger, await restartObjects(deps, rule, restarts, now)));
+        const last = (await deps.store.rules.lastEvaluations([id])).get(id) ?? null;
+        if (dueIds.has(id) && isRuleDue(rule, last, now)) {
+          runs.push(logged(deps.logger, await evaluateRule(deps, rule, now)));
+          held.evaluated(now);
+        }
+      });
+      if (!leased.taken) deps.logger.debug({ ruleId: id }, 'rule skipped: another runner holds it');
     } catch (error) {
       deps.logger.error({ ruleId: id, err: error }, 'rule evaluation failed; it is tried again at its next tick');
-    } finally {
-      clearInterval(heartbeat);
-      await deps.store.rules.release(id, token, evaluatedAt);
     }
   }
   return runs;
