@@ -158,13 +158,15 @@ export function ruleRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
   });
 
   // Manual runs act on channels as the worker's runs do: the same actions, credentials and outbound guard.
-  const runDeps = {
+  const actions = createChannelActions({ store: deps.store, cipher: deps.cipher, guard: outboundGuard, timeoutMs: 15_000 });
+  // Per request, as the dry runs: the click store answers 503 in a process without the edge role.
+  const runDeps = () => ({
     store: deps.store,
     report: ruleReportDeps(deps.store, clickStore(deps)),
-    actions: createChannelActions({ store: deps.store, cipher: deps.cipher, guard: outboundGuard, timeoutMs: 15_000 }),
+    actions,
     guard: outboundGuard,
     onRenewalFailed: (error: unknown) => app.log.warn({ err: error }, 'could not renew the lease of a rule run by hand'),
-  };
+  });
 
   routes.post('/rules/:id/run', {
     schema: {
@@ -178,7 +180,7 @@ export function ruleRoutes(app: FastifyInstance, deps: AdminRouteDeps): void {
     handler: async (request) => {
       const rule = await deps.store.rules.get(request.params.id);
       if (!rule) throw new ApiError('not_found', `rule ${request.params.id} does not exist`, 'id');
-      const outcome = await runRuleNow(runDeps, rule);
+      const outcome = await runRuleNow(runDeps(), rule);
       if (outcome.state === 'archived') throw new ApiError('conflict', `rule ${rule.id} is archived: restore it before running it`, 'id');
       if (outcome.state === 'held') throw new ApiError('conflict', `rule ${rule.id} is being evaluated right now; its run is in its log once done`, 'id');
       return presentRun(outcome.run, await entityNames(deps));
