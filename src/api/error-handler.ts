@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { UseCaseError } from '../domain/use-case-error.js';
 import { UniqueViolationError } from '../store/entity-store.js';
-import { ApiError, fieldPath, statusOf, type ApiErrorCode } from './api-error.js';
+import { fieldPath, statusOf, type ApiErrorCode } from './api-error.js';
 
 /**
  * Turns every failure inside /api into `{"error": {"code", "message", "field"?, "requestId"}}` with the
@@ -21,7 +22,12 @@ export function registerApiErrorHandler(app: FastifyInstance): void {
       const field = fieldPath(path) || error.validationContext || 'body';
       return respond('validation_error', `${field}: ${issue.message}`, field);
     }
-    if (error instanceof ApiError) return respond(error.code, error.message, error.field);
+    if (error instanceof UseCaseError) {
+      // A use case's refusal, or an ApiError from a route or hook: a UseCaseError whose code may also be
+      // HTTP-only. Either way the code is an ApiErrorCode (the narrowing alone keeps FastifyError's string).
+      const failure = error as UseCaseError<ApiErrorCode>;
+      return respond(failure.code, failure.message, failure.field);
+    }
     if (error instanceof UniqueViolationError) {
       return respond('conflict', `${error.field} is already taken`, error.field);
     }

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
-import { ApiError } from '../api/api-error.js';
 import { setCampaignCost } from '../costs/set-campaign-cost.js';
 import type { Campaign } from '../domain/campaign.js';
 import { emptyRunCounts, type Integration, type IntegrationRun, type IntegrationRunTrigger } from '../domain/integration.js';
 import type { Micros } from '../domain/money.js';
+import { UseCaseError } from '../domain/use-case-error.js';
 import type { ChannelSpend } from '../integrations/channel-connector.js';
 import { ConnectorError } from '../integrations/connector.js';
 import { localDate } from '../integrations/partner-wall-clock.js';
@@ -56,7 +56,7 @@ export async function syncChannelCosts(deps: CostSyncDeps, trigger: IntegrationR
     try {
       runs.push(await syncIntegrationCosts(deps, integration.id, trigger));
     } catch (error) {
-      if (error instanceof ApiError && error.code === 'conflict') deps.logger?.debug({ integrationId: integration.id, reason: error.message }, 'cost sync skipped');
+      if (error instanceof UseCaseError && error.code === 'conflict') deps.logger?.debug({ integrationId: integration.id, reason: error.message }, 'cost sync skipped');
       else deps.logger?.error({ integrationId: integration.id, err: error }, 'cost sync could not start');
     }
   }
@@ -74,15 +74,15 @@ export async function syncChannelCosts(deps: CostSyncDeps, trigger: IntegrationR
 export async function syncIntegrationCosts(deps: CostSyncDeps, integrationId: number, trigger: IntegrationRunTrigger): Promise<IntegrationRun> {
   const now = deps.now ?? Date.now;
   const integration = await deps.store.integrations.get(integrationId);
-  if (!integration) throw new ApiError('not_found', `integration ${integrationId} does not exist`, 'id');
-  if (integration.kind !== 'traffic_channel' || integration.trafficChannelId === null) throw new ApiError('conflict', `integration ${integrationId} is not a traffic channel's API integration`, 'id');
-  if (integration.status === 'disabled') throw new ApiError('conflict', `integration ${integrationId} is disabled: enable it to sync costs`, 'status');
+  if (!integration) throw new UseCaseError('not_found', `integration ${integrationId} does not exist`, 'id');
+  if (integration.kind !== 'traffic_channel' || integration.trafficChannelId === null) throw new UseCaseError('conflict', `integration ${integrationId} is not a traffic channel's API integration`, 'id');
+  if (integration.status === 'disabled') throw new UseCaseError('conflict', `integration ${integrationId} is disabled: enable it to sync costs`, 'status');
   const channel = channelIntegration(integration);
-  if (!channel.partner.capabilities.includes('fetchSpend')) throw new ApiError('conflict', `${channel.partner.label}'s API does not report spend (unsupported)`, 'id');
+  if (!channel.partner.capabilities.includes('fetchSpend')) throw new UseCaseError('conflict', `${channel.partner.label}'s API does not report spend (unsupported)`, 'id');
   const trafficChannelId = integration.trafficChannelId;
 
   const run = await deps.store.integrationRuns.startUnlessRunning({ integrationId, kind: 'cost_sync', trigger, startedAt: now() });
-  if (!run) throw new ApiError('conflict', `a run of integration ${integrationId} is under way`, 'id');
+  if (!run) throw new UseCaseError('conflict', `a run of integration ${integrationId} is under way`, 'id');
   const counts = emptyRunCounts();
   // A live run beats, so the worker's recovery never takes a long sync for an abandoned one.
   const heartbeat = keepRunAlive(deps.store, run.id, now);

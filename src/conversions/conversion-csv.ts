@@ -1,5 +1,5 @@
-import { ApiError } from '../api/api-error.js';
 import { CsvSyntaxError, parseCsv } from '../api/csv.js';
+import { UseCaseError } from '../domain/use-case-error.js';
 import type { UploadRow } from './upload-conversions.js';
 
 /** Header names → upload fields: ours, and the postback aliases other trackers' exports use. */
@@ -37,28 +37,28 @@ export function readConversionCsv(text: string): UploadRow[] {
   try {
     records = parseCsv(text);
   } catch (error) {
-    if (error instanceof CsvSyntaxError) throw new ApiError('validation_error', error.message, 'body');
+    if (error instanceof CsvSyntaxError) throw new UseCaseError('validation_error', error.message, 'body');
     throw error;
   }
   const [header, ...lines] = records;
-  if (!header) throw new ApiError('validation_error', 'the CSV is empty; send a header row and one row per conversion', 'body');
+  if (!header) throw new UseCaseError('validation_error', 'the CSV is empty; send a header row and one row per conversion', 'body');
   const fields = header.cells.map((name) => {
     const field = COLUMNS[name.trim().toLowerCase().replace(/[\s_-]/g, '')];
     if (!field) {
-      throw new ApiError('validation_error', `CSV line 1: unknown column "${name.slice(0, 40)}"; use clickId, conversionId, type, status, payout, currency, eventId`, 'body');
+      throw new UseCaseError('validation_error', `CSV line 1: unknown column "${name.slice(0, 40)}"; use clickId, conversionId, type, status, payout, currency, eventId`, 'body');
     }
     return field;
   });
   const duplicate = fields.find((field, i) => fields.indexOf(field) !== i);
-  if (duplicate) throw new ApiError('validation_error', `CSV line 1: two columns mean ${duplicate}`, 'body');
+  if (duplicate) throw new UseCaseError('validation_error', `CSV line 1: two columns mean ${duplicate}`, 'body');
   if (!fields.includes('clickId') && !fields.includes('conversionId')) {
-    throw new ApiError('validation_error', 'the CSV needs a clickId column (new conversions) or a conversionId column (changes)', 'clickId');
+    throw new UseCaseError('validation_error', 'the CSV needs a clickId column (new conversions) or a conversionId column (changes)', 'clickId');
   }
-  if (lines.length === 0) throw new ApiError('validation_error', 'the CSV has a header but no rows', 'body');
-  if (lines.length > MAX_UPLOAD_ROWS) throw new ApiError('validation_error', `at most ${MAX_UPLOAD_ROWS} rows per upload; split the file`, 'body');
+  if (lines.length === 0) throw new UseCaseError('validation_error', 'the CSV has a header but no rows', 'body');
+  if (lines.length > MAX_UPLOAD_ROWS) throw new UseCaseError('validation_error', `at most ${MAX_UPLOAD_ROWS} rows per upload; split the file`, 'body');
   return lines.map(({ line, cells }) => {
     if (cells.length > fields.length) {
-      throw new ApiError('validation_error', `CSV line ${line}: ${cells.length} values for ${fields.length} columns; quote values that contain the delimiter`, 'body');
+      throw new UseCaseError('validation_error', `CSV line ${line}: ${cells.length} values for ${fields.length} columns; quote values that contain the delimiter`, 'body');
     }
     const row: Record<string, string> = {};
     fields.forEach((field, i) => {

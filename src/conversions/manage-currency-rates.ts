@@ -1,5 +1,5 @@
-import { ApiError } from '../api/api-error.js';
 import type { Micros } from '../domain/money.js';
+import { UseCaseError } from '../domain/use-case-error.js';
 import type { EntityStore } from '../store/entity-store.js';
 import type { CurrencyConverter } from './currency-rates.js';
 
@@ -22,7 +22,7 @@ export async function listCurrencyRates(deps: CurrencyRateDeps): Promise<Currenc
 /** Stores how many units of the account currency one unit of `currency` is worth. */
 export async function setCurrencyRate(deps: CurrencyRateDeps, currency: string, rate: Micros): Promise<CurrencyRates['rates'][number]> {
   if (currency === deps.accountCurrency) {
-    throw new ApiError('validation_error', `${currency} is the account currency; its rate is always 1`, 'currency');
+    throw new UseCaseError('validation_error', `${currency} is the account currency; its rate is always 1`, 'currency');
   }
   await deps.store.currencyRates.set(currency, rate);
   deps.converter?.invalidate();
@@ -32,7 +32,7 @@ export async function setCurrencyRate(deps: CurrencyRateDeps, currency: string, 
 
 export async function deleteCurrencyRate(deps: CurrencyRateDeps, currency: string): Promise<void> {
   if (!(await deps.store.currencyRates.delete(currency))) {
-    throw new ApiError('not_found', `no rate is stored for ${currency}`, 'currency');
+    throw new UseCaseError('not_found', `no rate is stored for ${currency}`, 'currency');
   }
   deps.converter?.invalidate();
 }

@@ -1,7 +1,7 @@
-import { ApiError } from '../api/api-error.js';
 import { CONVERSION_STATUSES, type ConversionStatus } from '../domain/conversion-status.js';
 import { parseMoney } from '../domain/money.js';
 import type { RawParams } from '../domain/postback-params.js';
+import { UseCaseError } from '../domain/use-case-error.js';
 import { recordPostback, type ConversionDeps } from './record-postback.js';
 import { updateConversion } from './update-conversion.js';
 
@@ -49,7 +49,7 @@ export async function uploadConversions(deps: ConversionDeps, rows: readonly Upl
     try {
       results.push({ row, ...(await uploadRow(deps, clean(raw), request)) });
     } catch (error) {
-      if (!(error instanceof RowRejection || error instanceof ApiError)) throw error;
+      if (!(error instanceof RowRejection || error instanceof UseCaseError)) throw error;
       results.push({ row, outcome: 'rejected', reason: error.message });
     }
   }

@@ -1,6 +1,6 @@
-import { ApiError } from '../api/api-error.js';
 import { parseTimeInZone } from '../domain/local-time.js';
 import type { Micros } from '../domain/money.js';
+import { UseCaseError } from '../domain/use-case-error.js';
 import type { EntityStore } from '../store/entity-store.js';
 import type { EventStore } from '../store/event-store.js';
 
@@ -41,13 +41,13 @@ export interface CampaignCostResult {
  */
 export async function setCampaignCost(deps: { store: EntityStore; events: EventStore }, input: CampaignCostInput): Promise<CampaignCostResult> {
   const campaign = await deps.store.campaigns.get(input.campaignId);
-  if (!campaign) throw new ApiError('validation_error', `campaign ${input.campaignId} does not exist`, 'campaignId');
+  if (!campaign) throw new UseCaseError('validation_error', `campaign ${input.campaignId} does not exist`, 'campaignId');
   const timeZone = input.timeZone ?? campaign.timeZone;
   const from = parseTimeInZone(input.from, timeZone);
-  if (from === undefined) throw new ApiError('validation_error', `from: "${input.from.slice(0, 40)}" is not a time such as 2026-11-20T00:00 or an ISO instant`, 'from');
+  if (from === undefined) throw new UseCaseError('validation_error', `from: "${input.from.slice(0, 40)}" is not a time such as 2026-11-20T00:00 or an ISO instant`, 'from');
   const to = parseTimeInZone(input.to, timeZone);
-  if (to === undefined) throw new ApiError('validation_error', `to: "${input.to.slice(0, 40)}" is not a time such as 2026-11-21T00:00 or an ISO instant`, 'to');
-  if (to <= from) throw new ApiError('validation_error', `to: must be after from (${new Date(from).toISOString()} in UTC)`, 'to');
+  if (to === undefined) throw new UseCaseError('validation_error', `to: "${input.to.slice(0, 40)}" is not a time such as 2026-11-21T00:00 or an ISO instant`, 'to');
+  if (to <= from) throw new UseCaseError('validation_error', `to: must be after from (${new Date(from).toISOString()} in UTC)`, 'to');
 
   const sub = input.sub ? { index: Number(input.sub.name.slice(3)), value: input.sub.value } : undefined;
   const { clicks, previousCost } = await deps.events.setClickCost({ campaignId: campaign.id, from, to, ...(sub ? { sub } : {}) }, input.cost);

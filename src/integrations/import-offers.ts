@@ -1,6 +1,6 @@
-import { ApiError } from '../api/api-error.js';
 import { emptyRunCounts, type Integration, type IntegrationRun, type IntegrationRunCounts, type IntegrationRunTrigger } from '../domain/integration.js';
 import type { Offer, OfferInput } from '../domain/offer.js';
+import { UseCaseError } from '../domain/use-case-error.js';
 import { ConnectorError, type ImportedOffer } from './connector.js';
 import { filterImportedOffer } from './filter-imported-offer.js';
 import { readImportSettings, type ImportSettings } from './import-settings.js';
@@ -26,7 +26,7 @@ export interface StartedImport {
 export async function startOfferImport(deps: ImportDeps, integrationId: number, trigger: IntegrationRunTrigger): Promise<StartedImport> {
   const integration = await loadRunnableIntegration(deps, integrationId, 'import offers');
   const run = await deps.store.integrationRuns.startUnlessRunning({ integrationId, kind: 'offer_import', trigger, startedAt: runClock(deps)() });
-  if (!run) throw new ApiError('conflict', `a run of integration ${integrationId} is already under way`, 'id');
+  if (!run) throw new UseCaseError('conflict', `a run of integration ${integrationId} is already under way`, 'id');
   return { run, done: runImport(deps, integration, run) };
 }
 

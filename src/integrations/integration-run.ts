@@ -1,5 +1,5 @@
-import { ApiError } from '../api/api-error.js';
 import type { Integration, IntegrationRun, IntegrationRunCounts } from '../domain/integration.js';
+import { UseCaseError } from '../domain/use-case-error.js';
 import type { CredentialCipher } from '../security/credential-cipher.js';
 import type { OutboundUrlGuard } from '../security/outbound-url-guard.js';
 import type { EntityStore } from '../store/entity-store.js';
@@ -25,12 +25,12 @@ export interface IntegrationRunDeps {
  */
 export async function loadRunnableIntegration(deps: IntegrationRunDeps, integrationId: number, purpose: string): Promise<Integration & { offerSourceId: number }> {
   const integration = await deps.store.integrations.get(integrationId);
-  if (!integration) throw new ApiError('not_found', `integration ${integrationId} does not exist`, 'id');
+  if (!integration) throw new UseCaseError('not_found', `integration ${integrationId} does not exist`, 'id');
   const { offerSourceId } = integration;
-  if (integration.kind !== 'offer_source' || offerSourceId === null) throw new ApiError('conflict', `integration ${integrationId} has no offer source, so it cannot ${purpose}`, 'id');
-  if (integration.status === 'disabled') throw new ApiError('conflict', `integration ${integrationId} is disabled: enable it to ${purpose}`, 'status');
+  if (integration.kind !== 'offer_source' || offerSourceId === null) throw new UseCaseError('conflict', `integration ${integrationId} has no offer source, so it cannot ${purpose}`, 'id');
+  if (integration.status === 'disabled') throw new UseCaseError('conflict', `integration ${integrationId} is disabled: enable it to ${purpose}`, 'status');
   if (!(await deps.store.offerSources.existing([offerSourceId])).has(offerSourceId)) {
-    throw new ApiError('conflict', `offer source ${offerSourceId} is archived: integration ${integrationId} cannot ${purpose} for it`, 'offerSourceId');
+    throw new UseCaseError('conflict', `offer source ${offerSourceId} is archived: integration ${integrationId} cannot ${purpose} for it`, 'offerSourceId');
   }
   return { ...integration, offerSourceId };
 }

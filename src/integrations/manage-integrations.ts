@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { ApiError, fieldPath } from '../api/api-error.js';
 import type { Integration, IntegrationKind, IntegrationRun } from '../domain/integration.js';
+import { fieldPath, UseCaseError } from '../domain/use-case-error.js';
 import type { CredentialCipher } from '../security/credential-cipher.js';
 import type { OutboundUrlGuard } from '../security/outbound-url-guard.js';
 import type { EntityStore, Page } from '../store/entity-store.js';
@@ -53,7 +53,7 @@ export async function createIntegration(deps: IntegrationDeps, request: NewInteg
 
 export async function getIntegration(deps: Pick<IntegrationDeps, 'store'>, id: number): Promise<Integration> {
   const integration = await deps.store.integrations.get(id);
-  if (!integration) throw new ApiError('not_found', `integration ${id} does not exist`, 'id');
+  if (!integration) throw new UseCaseError('not_found', `integration ${id} does not exist`, 'id');
   return integration;
 }
 
@@ -81,12 +81,12 @@ export async function changeIntegration(deps: IntegrationDeps, id: number, reque
     const stored = openCredentials(deps.cipher, current.sealedCredentials);
     const given = { ...(stored ?? {}), ...request.credentials };
     if (!stored && partner.credentialFields.some((field) => !(field in request.credentials!))) {
-      throw new ApiError('validation_error', 'credentials: the stored credentials cannot be opened with the current secret key; send every credential field again', 'credentials');
+      throw new UseCaseError('validation_error', 'credentials: the stored credentials cannot be opened with the current secret key; send every credential field again', 'credentials');
     }
     changes.sealedCredentials = sealCredentials(deps.cipher, parseOrThrow(partner.credentialsSchema, given, 'credentials') as Credentials);
   }
   const updated = await deps.store.integrations.update(id, changes, now(deps));
-  if (!updated) throw new ApiError('not_found', `integration ${id} does not exist`, 'id');
+  if (!updated) throw new UseCaseError('not_found', `integration ${id} does not exist`, 'id');
   return updated;
 }
 
@@ -148,7 +148,7 @@ export async function disableIntegration(deps: IntegrationDeps, id: number): Pro
 
 /** Removes the integration, its sealed credentials and its run log; the offers it imported stay. */
 export async function deleteIntegration(deps: Pick<IntegrationDeps, 'store'>, id: number): Promise<void> {
-  if (!(await deps.store.integrations.delete(id))) throw new ApiError('not_found', `integration ${id} does not exist`, 'id');
+  if (!(await deps.store.integrations.delete(id))) throw new UseCaseError('not_found', `integration ${id} does not exist`, 'id');
 }
 
 export async function listIntegrationRuns(deps: Pick<IntegrationDeps, 'store'>, id: number, page: { limit: number; offset: number }): Promise<Page<IntegrationRun>> {
@@ -158,26 +158,26 @@ export async function listIntegrationRuns(deps: Pick<IntegrationDeps, 'store'>, 
 
 function knownPartner(key: string, field = 'partner'): IntegrationPartnerDefinition {
   const partner = integrationPartnerDefinition(key);
-  if (!partner) throw new ApiError(field === 'partner' ? 'validation_error' : 'conflict', `no connector for partner "${key}" in this version of Waypost`, field);
+  if (!partner) throw new UseCaseError(field === 'partner' ? 'validation_error' : 'conflict', `no connector for partner "${key}" in this version of Waypost`, field);
   return partner;
 }
 
 /** A channel's API integration needs its traffic channel, live, and one integration per channel (its actions and costs go through it). */
 async function checkTrafficChannel(deps: Pick<IntegrationDeps, 'store'>, kind: IntegrationKind, trafficChannelId: number | undefined): Promise<number | null> {
   if (kind !== 'traffic_channel') return null;
-  if (trafficChannelId === undefined) throw new ApiError('validation_error', "trafficChannelId: a traffic channel's API integration needs the traffic channel it acts for", 'trafficChannelId');
+  if (trafficChannelId === undefined) throw new UseCaseError('validation_error', "trafficChannelId: a traffic channel's API integration needs the traffic channel it acts for", 'trafficChannelId');
   const found = await deps.store.trafficChannels.existing([trafficChannelId]);
-  if (!found.has(trafficChannelId)) throw new ApiError('validation_error', `traffic channel ${trafficChannelId} does not exist or is archived`, 'trafficChannelId');
+  if (!found.has(trafficChannelId)) throw new UseCaseError('validation_error', `traffic channel ${trafficChannelId} does not exist or is archived`, 'trafficChannelId');
   const taken = await deps.store.integrations.list({ kind: 'traffic_channel', trafficChannelId, limit: 1, offset: 0 });
-  if (taken.items[0]) throw new ApiError('conflict', `traffic channel ${trafficChannelId} already has an API integration (${taken.items[0].id}); change or delete that one`, 'trafficChannelId');
+  if (taken.items[0]) throw new UseCaseError('conflict', `traffic channel ${trafficChannelId} already has an API integration (${taken.items[0].id}); change or delete that one`, 'trafficChannelId');
   return trafficChannelId;
 }
 
 async function checkOfferSource(deps: Pick<IntegrationDeps, 'store'>, kind: IntegrationKind, offerSourceId: number | undefined): Promise<number | null> {
   if (kind !== 'offer_source') return null;
-  if (offerSourceId === undefined) throw new ApiError('validation_error', 'offerSourceId: an offer-source integration needs the offer source it feeds', 'offerSourceId');
+  if (offerSourceId === undefined) throw new UseCaseError('validation_error', 'offerSourceId: an offer-source integration needs the offer source it feeds', 'offerSourceId');
   const found = await deps.store.offerSources.existing([offerSourceId]);
-  if (!found.has(offerSourceId)) throw new ApiError('validation_error', `offer source ${offerSourceId} does not exist or is archived`, 'offerSourceId');
+  if (!found.has(offerSourceId)) throw new UseCaseError('validation_error', `offer source ${offerSourceId} does not exist or is archived`, 'offerSourceId');
   return offerSourceId;
 }
 
@@ -189,7 +189,7 @@ function parseOrThrow(schema: z.ZodType, value: unknown, prefix: string): Record
   // An unknown field is named itself, not its parent object.
   const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
   const field = fieldPath([prefix, ...(path as (string | number)[])]);
-  throw new ApiError('validation_error', `${field}: ${issue.message}`, field);
+  throw new UseCaseError('validation_error', `${field}: ${issue.message}`, field);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

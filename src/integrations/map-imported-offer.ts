@@ -1,6 +1,6 @@
-import { fieldPath } from '../api/api-error.js';
 import { formatMoney } from '../domain/money.js';
 import { offerInputSchema, type Offer, type OfferInput, type UpdatableOfferColumn } from '../domain/offer.js';
+import { fieldPath } from '../domain/use-case-error.js';
 import { appendUrlParameters } from './append-url-parameters.js';
 import type { ImportedCap, ImportedOffer } from './connector.js';
 import type { ImportSettings } from './import-settings.js';

@@ -1,7 +1,7 @@
-import { ApiError } from '../api/api-error.js';
 import type { CurrencyConverter } from '../conversions/currency-rates.js';
 import { emptyRunCounts, type Integration, type IntegrationRun, type IntegrationRunTrigger } from '../domain/integration.js';
 import type { Conversion } from '../domain/conversion.js';
+import { UseCaseError } from '../domain/use-case-error.js';
 import type { EventStore } from '../store/event-store.js';
 import { ConnectorError, type PulledConversion } from './connector.js';
 import { connectIntegration, finishRun, loadRunnableIntegration, markPartnerFailed, markPartnerReachable, runClock, runFailureMessage, type IntegrationRunDeps } from './integration-run.js';
@@ -47,7 +47,7 @@ const RETRY_BATCH = 200;
 export async function startConversionPull(deps: PullDeps, integrationId: number, trigger: IntegrationRunTrigger): Promise<StartedPull> {
   const integration = await loadRunnableIntegration(deps, integrationId, 'pull conversions');
   const run = await deps.store.integrationRuns.startUnlessRunning({ integrationId, kind: 'conversion_pull', trigger, startedAt: runClock(deps)() });
-  if (!run) throw new ApiError('conflict', `a run of integration ${integrationId} is already under way`, 'id');
+  if (!run) throw new UseCaseError('conflict', `a run of integration ${integrationId} is already under way`, 'id');
   return { run, done: runPull(deps, integration, run) };
 }
 

@@ -1,9 +1,9 @@
-import { ApiError } from '../api/api-error.js';
 import type { Click } from '../domain/click.js';
 import type { Conversion } from '../domain/conversion.js';
 import { buildJourneyReport, byTime, type JourneyReport } from '../domain/journey.js';
 import { parseTimeInZone } from '../domain/local-time.js';
 import { normalizeClickId } from '../domain/click-id.js';
+import { UseCaseError } from '../domain/use-case-error.js';
 import type { EntityStore } from '../store/entity-store.js';
 import type { EventStore } from '../store/event-store.js';
 
@@ -22,7 +22,7 @@ async function journeyTypes(store: EntityStore): Promise<string[]> {
 export async function clickJourney(deps: { store: EntityStore; events: EventStore }, clickId: string): Promise<ClickJourney> {
   const id = normalizeClickId(clickId);
   const click = id === null ? undefined : await deps.events.findClick(id);
-  if (!click) throw new ApiError('not_found', `click ${clickId.slice(0, 64)} does not exist`, 'clickId');
+  if (!click) throw new UseCaseError('not_found', `click ${clickId.slice(0, 64)} does not exist`, 'clickId');
   const types = await journeyTypes(deps.store);
   const marked = new Set(types);
   const conversions = await deps.store.conversions.listByClick(click.clickId);
@@ -42,12 +42,12 @@ export interface JourneyReportQuery {
 /** The aggregate journey of the clicks made in [from, to). */
 export async function journeyReport(deps: { store: EntityStore }, query: JourneyReportQuery): Promise<JourneyReport & { from: number; to: number; timeZone: string; campaignId: number | null; journeyTypes: string[] }> {
   const from = parseTimeInZone(query.from, query.timeZone);
-  if (from === undefined) throw new ApiError('validation_error', `from: "${query.from.slice(0, 40)}" is not a time such as 2026-11-20T00:00 or an ISO instant`, 'from');
+  if (from === undefined) throw new UseCaseError('validation_error', `from: "${query.from.slice(0, 40)}" is not a time such as 2026-11-20T00:00 or an ISO instant`, 'from');
   const to = parseTimeInZone(query.to, query.timeZone);
-  if (to === undefined) throw new ApiError('validation_error', `to: "${query.to.slice(0, 40)}" is not a time such as 2026-11-21T00:00 or an ISO instant`, 'to');
-  if (to <= from) throw new ApiError('validation_error', 'to: must be after from', 'to');
+  if (to === undefined) throw new UseCaseError('validation_error', `to: "${query.to.slice(0, 40)}" is not a time such as 2026-11-21T00:00 or an ISO instant`, 'to');
+  if (to <= from) throw new UseCaseError('validation_error', 'to: must be after from', 'to');
   if (query.campaignId !== undefined && !(await deps.store.campaigns.get(query.campaignId))) {
-    throw new ApiError('validation_error', `campaign ${query.campaignId} does not exist`, 'campaignId');
+    throw new UseCaseError('validation_error', `campaign ${query.campaignId} does not exist`, 'campaignId');
   }
   const types = await journeyTypes(deps.store);
   const events = await deps.store.conversions.journeyEvents({ clickFrom: from, clickTo: to, types, ...(query.campaignId === undefined ? {} : { campaignId: query.campaignId }) });

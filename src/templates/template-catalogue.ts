@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
-import { fieldPath } from '../api/api-error.js';
+import { fieldPath } from '../domain/use-case-error.js';
 import { channelTemplateSchema, type ChannelTemplate } from './channel-template.js';
 import { offerSourceTemplateSchema, type OfferSourceTemplate } from './offer-source-template.js';
 

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { ApiError } from '../../api/api-error.js';
 import type { Integration, IntegrationRun, IntegrationRunKind } from '../../domain/integration.js';
+import { UseCaseError } from '../../domain/use-case-error.js';
 import { failAbandonedRuns } from '../../integrations/run-heartbeat.js';
 import type { EntityStore } from '../../store/entity-store.js';
 
@@ -50,7 +50,7 @@ export async function runDueIntegrations(deps: ScheduledRunDeps, kind: Scheduled
       finished.push(run);
     } catch (error) {
       // Refused since the list was read: a run under way, or the integration disabled or its source archived.
-      if (error instanceof ApiError && error.code === 'conflict') deps.logger.debug({ integrationId: next.id, reason: error.message }, `scheduled ${kind.label} skipped`);
+      if (error instanceof UseCaseError && error.code === 'conflict') deps.logger.debug({ integrationId: next.id, reason: error.message }, `scheduled ${kind.label} skipped`);
       else deps.logger.error({ integrationId: next.id, err: error }, `scheduled ${kind.label} could not start`);
     }
   }
