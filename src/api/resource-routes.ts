@@ -79,11 +79,16 @@ export function registerResourceRoutes<TInput extends { status: string }, TEntit
         throw new ApiError('conflict', `${resource.noun} ${current.id} is archived and can no longer change`, 'status');
       }
       const changes = Object.fromEntries(Object.entries(request.body as object).filter(([, value]) => value !== undefined));
-      const merged = { ...pick(current, Object.keys(resource.inputSchema.shape)), ...changes } as TInput;
-      await resource.checkReferences?.(merged, store);
-      const updated = await repository.update(current.id, merged);
-      if (!updated) throw notFound(current.id);
-      return present(updated);
+      const merge = (entity: TEntity) => ({ ...pick(entity, Object.keys(resource.inputSchema.shape)), ...changes }) as TInput;
+      await resource.checkReferences?.(merge(current), store);
+      // The fields left out are taken from the entity as it is when written, not as read above: a
+      // placement a rule blocked meanwhile is kept by a PATCH of the campaign's name.
+      const result = await repository.modify(current.id, (latest) => {
+        if (latest.status === 'archived') throw new ApiError('conflict', `${resource.noun} ${current.id} was archived meanwhile`, 'status');
+        return merge(latest);
+      });
+      if (!result) throw notFound(current.id);
+      return present(result.entity);
     },
   });
 

@@ -1,6 +1,6 @@
-import { ApiError } from '../api/api-error.js';
 import { campaignInputSchema, placementSchema, type Campaign, type CampaignInput } from '../domain/campaign.js';
 import type { Funnel, FunnelPath } from '../domain/funnel.js';
+import { UseCaseError } from '../domain/use-case-error.js';
 import type { EntityStore } from '../store/entity-store.js';
 import type { Placement } from './channel-actions.js';
 
@@ -13,22 +13,19 @@ export interface WaypostActionResult {
 /**
  * Waypost's own actions on a campaign, for every channel: pause and resume (a paused campaign sends
  * its clicks to the fallback URL), block and unblock a placement (its clicks go to the fallback URL,
- * recorded as `blocked`), and an offer's weight in the funnel. Each is a read, a change and a write
- * of the campaign; changes to one campaign are serialised in this process so that two blocks made at
- * once (a rule blocking several placements) never lose one another.
+ * recorded as `blocked`), and an offer's weight in the funnel. Each reads, changes and writes the
+ * campaign in one write transaction (the repository's `modify`), so two changes at once — a rule
+ * blocking several placements, the API and the worker in two processes — never lose one another.
  */
 export function createWaypostActions(store: EntityStore) {
-  const change = (campaignId: number, apply: (campaign: Campaign) => CampaignInput | undefined) =>
-    serialise(campaignId, async (): Promise<WaypostActionResult> => {
-      const campaign = await store.campaigns.get(campaignId);
-      if (!campaign) throw new ApiError('not_found', `campaign ${campaignId} does not exist`, 'id');
-      if (campaign.status === 'archived') throw new ApiError('conflict', `campaign ${campaignId} is archived and can no longer change`, 'id');
-      const input = apply(campaign);
-      if (input === undefined) return { outcome: 'unchanged', campaign };
-      const updated = await store.campaigns.update(campaignId, input);
-      if (!updated) throw new ApiError('conflict', `campaign ${campaignId} was archived meanwhile`, 'id');
-      return { outcome: 'done', campaign: updated };
+  const change = async (campaignId: number, apply: (campaign: Campaign) => CampaignInput | undefined): Promise<WaypostActionResult> => {
+    const result = await store.campaigns.modify(campaignId, (campaign) => {
+      if (campaign.status === 'archived') throw new UseCaseError('conflict', `campaign ${campaignId} is archived and can no longer change`, 'id');
+      return apply(campaign);
     });
+    if (!result) throw new UseCaseError('not_found', `campaign ${campaignId} does not exist`, 'id');
+    return { outcome: result.changed ? 'done' : 'unchanged', campaign: result.entity };
+  };
 
   return {
     pauseCampaign: (campaignId: number) =>
@@ -54,9 +51,9 @@ export function createWaypostActions(store: EntityStore) {
     /** The offer's weight in every path of the funnel (rules' paths and default paths) that holds it. */
     setOfferWeight: (campaignId: number, offerId: number, weight: number) =>
       change(campaignId, (campaign) => {
-        if (!Number.isInteger(weight) || weight < 0 || weight > 10_000) throw new ApiError('validation_error', `weight: must be a whole number from 0 to 10000, not ${weight}`, 'weight');
+        if (!Number.isInteger(weight) || weight < 0 || weight > 10_000) throw new UseCaseError('validation_error', `weight: must be a whole number from 0 to 10000, not ${weight}`, 'weight');
         const funnel = withOfferWeight(campaign.funnel, offerId, weight);
-        if (funnel === 'absent') throw new ApiError('validation_error', `offer ${offerId} is in no path of campaign ${campaignId}'s funnel`, 'offerId');
+        if (funnel === 'absent') throw new UseCaseError('validation_error', `offer ${offerId} is in no path of campaign ${campaignId}'s funnel`, 'offerId');
         return funnel === 'unchanged' ? undefined : { ...inputOf(campaign), funnel };
       }),
   };
@@ -70,7 +67,7 @@ export function checkPlacement(placement: Placement): void {
   if (parsed.success) return;
   const issue = parsed.error.issues[0]!;
   const field = String(issue.path[0] ?? 'dimension');
-  throw new ApiError('validation_error', `${field}: ${issue.message}`, field);
+  throw new UseCaseError('validation_error', `${field}: ${issue.message}`, field);
 }
 
 function samePlacement(a: Placement, b: Placement): boolean {
@@ -102,20 +99,3 @@ function withOfferWeight(funnel: Funnel, offerId: number, weight: number): Funne
   return changed ? next : 'unchanged';
 }
 
-// Shared by every instance in the process: the API's actions and the rules' act on the same campaigns.
-const serialise = keyedQueue();
-
-/** Runs the tasks of one key one after another (in this process); different keys run freely. */
-function keyedQueue() {
-  const tails = new Map<number, Promise<unknown>>();
-  return <T>(key: number, task: () => Promise<T>): Promise<T> => {
-    const previous = tails.get(key) ?? Promise.resolve();
-    const run = previous.then(task, task);
-    const tail = run.catch(() => undefined);
-    tails.set(key, tail);
-    void tail.then(() => {
-      if (tails.get(key) === tail) tails.delete(key);
-    });
-    return run;
-  };
-}

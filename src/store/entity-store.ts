@@ -45,6 +45,14 @@ export interface EntityRepository<TInput, TEntity> {
   existing(ids: number[]): Promise<Set<number>>;
   create(input: TInput): Promise<TEntity>;
   update(id: number, input: TInput): Promise<TEntity | undefined>;
+  /**
+   * Reads the entity and writes what `change` makes of it in one write transaction, holding the row
+   * from the read on: two changes at once, from this process or another (an API call and a rule, two
+   * rules), apply one after the other, neither writing back what the other changed. `change` answers
+   * undefined to leave it as it is, and may throw to refuse (nothing is written). Undefined when the
+   * entity does not exist; an archived one is passed to `change`, which decides.
+   */
+  modify(id: number, change: (current: TEntity) => TInput | undefined): Promise<{ entity: TEntity; changed: boolean } | undefined>;
   archive(id: number): Promise<TEntity | undefined>;
 }
 

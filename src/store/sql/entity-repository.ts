@@ -103,6 +103,31 @@ export function createEntityRepository<TName extends EntityTableName, TInput ext
       }
     },
 
+    async modify(id, change) {
+      const now = new Date().toISOString();
+      try {
+        return await db.transaction().execute(async (trx) => {
+          // A write first: it takes SQLite's write lock (PostgreSQL's row lock) before the read, so the
+          // row read is the latest and stays so until this commits. A read first would let another
+          // connection commit in between, and SQLite then refuses this transaction's write outright.
+          const touched = await trx.updateTable(name).set({ id: sql`id` }).where('id', '=', id).executeTakeFirst();
+          if (Number(touched.numUpdatedRows) === 0) return undefined;
+          const current = (await read(trx, id))!;
+          const input = change(current);
+          if (input === undefined) return { entity: current, changed: false };
+          await trx
+            .updateTable(name)
+            .set({ ...table.toColumns(input), status: input.status, updated_at: now })
+            .where('id', '=', id)
+            .execute();
+          await onWrite(trx);
+          return { entity: (await read(trx, id))!, changed: true };
+        });
+      } catch (error) {
+        return translateUniqueViolation(error);
+      }
+    },
+
     async archive(id) {
       const now = new Date().toISOString();
       return db.transaction().execute(async (trx) => {
