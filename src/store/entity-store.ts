@@ -82,7 +82,11 @@ export interface ConversionRepository {
   clearPersonalData(before: number): Promise<number>;
   /** Conversions with an id above `id`, by id, at most `limit`: new ones, for the report fact copy. */
   listAfterId(id: number, limit: number): Promise<Conversion[]>;
-  /** Conversions whose (updatedAt, id) comes after `after`, in that order, at most `limit`: changes, for the report fact copy. */
+  /**
+   * Conversions changed since they were stored whose (change time, id) comes after `after`, in that
+   * order, at most `limit`: the changes, for the report fact copy (new conversions come by listAfterId).
+   * A change sets the change time and updatedAt alike.
+   */
   listChangedSince(after: { updatedAt: number; id: number }, limit: number): Promise<Conversion[]>;
   /** The conversion log: newest first (by conversion time, then id), at most `page.limit`. */
   list(filter: ConversionFilter, page: { limit: number; after?: { convertedAt: number; id: number } | undefined }): Promise<Conversion[]>;
