@@ -34,6 +34,9 @@ export interface EdgeLander {
 }
 
 const STANDARD_PARAM = /^(ref_id|cost|sub([1-9]|1[0-9]|20))$/;
+const HOUR_MS = 3_600_000;
+/** A campaign's default uniqueness window (campaign.ts): what is remembered while no campaign says more. */
+const DEFAULT_UNIQUENESS_WINDOW_MS = 24 * HOUR_MS;
 
 /**
  * The configuration the hot path serves from: every campaign, offer and lander, compiled once. A new
@@ -52,10 +55,12 @@ export class ConfigurationSnapshot {
     readonly trafficChannels: Map<number, TrafficChannel>,
     /** Offer sources with an integration: a pull may have recorded a conversion a postback then repeats. */
     readonly offerSourcesWithIntegration: ReadonlySet<number>,
+    /** The longest uniqueness window of the campaigns not archived: how far back visitors are remembered. */
+    readonly longestUniquenessWindowMs: number,
   ) {}
 
   static empty(): ConfigurationSnapshot {
-    return new ConfigurationSnapshot(-1, new Map(), new Map(), new Map(), new Map(), new Map(), new Map(), new Map(), new Set());
+    return new ConfigurationSnapshot(-1, new Map(), new Map(), new Map(), new Map(), new Map(), new Map(), new Map(), new Set(), DEFAULT_UNIQUENESS_WINDOW_MS);
   }
 
   static async load(store: EntityStore): Promise<ConfigurationSnapshot> {
@@ -72,7 +77,9 @@ export class ConfigurationSnapshot {
     const channelsById = new Map(channels.map((channel) => [channel.id, channel]));
     const byKey = new Map<string, EdgeCampaign>();
     const byId = new Map<number, EdgeCampaign>();
+    let longestUniquenessWindowMs = DEFAULT_UNIQUENESS_WINDOW_MS;
     for (const campaign of campaigns) {
+      if (campaign.status !== 'archived') longestUniquenessWindowMs = Math.max(longestUniquenessWindowMs, campaign.uniquenessWindowHours * HOUR_MS);
       const channel = channelsById.get(campaign.trafficChannelId);
       const entry: EdgeCampaign = {
         campaign,
@@ -96,6 +103,7 @@ export class ConfigurationSnapshot {
       new Map(conversionTypes.filter((type) => type.status === 'active').map((type) => [type.name, type])),
       channelsById,
       new Set(integrations.items.flatMap((integration) => (integration.offerSourceId === null ? [] : [integration.offerSourceId]))),
+      longestUniquenessWindowMs,
     );
   }
 

@@ -15,9 +15,9 @@ import { queueChannelPostback } from '../conversions/channel-postback-queue.js';
 import { clientIp } from './detection/client-ip.js';
 import { createIpList } from './detection/ip-list.js';
 
-const DAY = 24 * 3_600_000;
-/** Uniqueness windows are at most a year; state older than the longest one in use is swept. */
-const UNIQUE_STATE_HORIZON = 7 * DAY;
+/** How often the unique-visitor sweep takes its next slice, and how many entries a slice looks at (about a millisecond). */
+const UNIQUE_SWEEP_MS = 1_000;
+const UNIQUE_SWEEP_SLICE = 20_000;
 
 export interface EdgeRuntimeOptions {
   entities: EntityStore;
@@ -47,7 +47,8 @@ export async function startEdgeRuntime(options: EdgeRuntimeOptions): Promise<{ d
   await snapshots.start(options.snapshotPollMs);
 
   const uniques = new UniqueVisitors();
-  uniques.restore(await options.events.recentVisitors(now() - UNIQUE_STATE_HORIZON));
+  // As far back as the longest uniqueness window in use (campaigns may count a visitor unique once a year).
+  uniques.restore(await options.events.recentVisitors(now() - snapshots.current.longestUniquenessWindowMs));
   const caps = new OfferCaps();
   caps.restoreClicks(await options.events.offerClicksHourly());
   caps.restoreConversions(await options.entities.conversions.offerConversionsHourly());
@@ -116,9 +117,11 @@ export async function startEdgeRuntime(options: EdgeRuntimeOptions): Promise<{ d
       logger.info({ clicks, impressions, batches, clicksPerBatch: batches ? +(clicks / batches).toFixed(1) : 0, failures: stats.failures - reported.failures }, 'edge traffic in the last minute');
     }
     reported = { ...stats };
-    uniques.sweep(now() - UNIQUE_STATE_HORIZON);
   }, 60_000);
   reporter.unref();
+  // A slice a second: a pass over millions of remembered visitors is spread over minutes, never one long turn.
+  const sweeper = setInterval(() => uniques.sweepSome(now() - snapshots.current.longestUniquenessWindowMs, UNIQUE_SWEEP_SLICE), UNIQUE_SWEEP_MS);
+  sweeper.unref();
 
   return {
     deps,
@@ -126,6 +129,7 @@ export async function startEdgeRuntime(options: EdgeRuntimeOptions): Promise<{ d
     buffer,
     async stop() {
       clearInterval(reporter);
+      clearInterval(sweeper);
       snapshots.stop();
       await buffer.drain();
     },
