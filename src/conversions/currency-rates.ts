@@ -19,15 +19,28 @@ export class CurrencyConverter {
   /** The amount in the account currency, or undefined when no rate is stored for `currency`. */
   async toAccount(amount: Micros, currency: string): Promise<Micros | undefined> {
     if (currency === this.accountCurrency) return amount;
+    return convert(amount, (await this.currentRates()).get(currency));
+  }
+
+  /** A synchronous converter over the rates stored now, for work converting many amounts at once (an offer import). */
+  async converter(): Promise<(amount: Micros, currency: string) => Micros | undefined> {
+    const rates = await this.currentRates();
+    return (amount, currency) => (currency === this.accountCurrency ? amount : convert(amount, rates.get(currency)));
+  }
+
+  private async currentRates(): Promise<Map<string, Micros>> {
     if (Date.now() - this.loadedAt > REFRESH_MS) {
       this.rates = await this.store.currencyRates.all();
       this.loadedAt = Date.now();
     }
-    const rate = this.rates.get(currency);
-    return rate === undefined ? undefined : Math.round((amount * rate) / 1_000_000);
+    return this.rates;
   }
 
   invalidate(): void {
     this.loadedAt = -Infinity;
   }
+}
+
+function convert(amount: Micros, rate: Micros | undefined): Micros | undefined {
+  return rate === undefined ? undefined : Math.round((amount * rate) / 1_000_000);
 }

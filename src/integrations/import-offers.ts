@@ -7,8 +7,12 @@ import { readImportSettings, type ImportSettings } from './import-settings.js';
 import { connectIntegration, finishRun, loadRunnableIntegration, markPartnerFailed, markPartnerReachable, runClock, runFailureMessage, type IntegrationRunDeps } from './integration-run.js';
 import { mapImportedOffer, offerChanged, refreshOffer, type MappingContext } from './map-imported-offer.js';
 import { keepRunAlive } from './run-heartbeat.js';
+import type { CurrencyConverter } from '../conversions/currency-rates.js';
 
-export type ImportDeps = IntegrationRunDeps;
+export interface ImportDeps extends IntegrationRunDeps {
+  /** The stored rates: a partner's money caps are enforced in the account currency. */
+  currency: CurrencyConverter;
+}
 
 export interface StartedImport {
   /** The run as started (`running`). */
@@ -45,7 +49,12 @@ async function importPages(deps: ImportDeps, integration: Integration, run: Inte
     const settings = readImportSettings(integration.settings);
     const offers = await fetchAllOffers(deps, integration, run, counts);
     const source = await deps.store.offerSources.get(integration.offerSourceId!);
-    const context: MappingContext = { integrationId: integration.id, offerSourceId: integration.offerSourceId!, sourceCurrency: source?.currency ?? 'USD' };
+    const context: MappingContext = {
+      integrationId: integration.id,
+      offerSourceId: integration.offerSourceId!,
+      sourceCurrency: source?.currency ?? 'USD',
+      toAccount: await deps.currency.converter(),
+    };
     const candidates = await deps.store.importedOffers.candidates(integration.id, context.offerSourceId);
     const plan = planImport(offers, settings, context, candidates, counts);
     await deps.store.importedOffers.apply(integration.id, plan);

@@ -1,4 +1,4 @@
-import { formatMoney } from '../domain/money.js';
+import { formatMoney, type Micros } from '../domain/money.js';
 import { offerInputSchema, type Offer, type OfferInput, type UpdatableOfferColumn } from '../domain/offer.js';
 import { fieldPath } from '../domain/use-case-error.js';
 import { appendUrlParameters } from './append-url-parameters.js';
@@ -10,6 +10,8 @@ export interface MappingContext {
   offerSourceId: number;
   /** The offer source's currency, for offers the partner sends without one. */
   sourceCurrency: string;
+  /** An amount in the account currency with the stored rates; undefined when none is stored for `currency`. */
+  toAccount(amount: Micros, currency: string): Micros | undefined;
 }
 
 /**
@@ -21,6 +23,18 @@ export function mapImportedOffer(offer: ImportedOffer, settings: ImportSettings,
   if (!link) return { skip: 'no tracking URL' };
   const macros = { offerExternalId: offer.externalId, integrationId: context.integrationId };
   const amount = offer.payout.amount;
+  const currency = settings.currency ?? offer.currency ?? context.sourceCurrency;
+  // Caps are enforced in the account currency (offer-caps.ts); the partner states money caps in the offer's.
+  const partnerCaps: ImportedCap[] = [];
+  for (const cap of offer.caps) {
+    if (cap.metric !== 'payout' && cap.metric !== 'revenue') {
+      partnerCaps.push(cap);
+      continue;
+    }
+    const limit = context.toAccount(cap.limit, currency);
+    if (limit === undefined) return { skip: `its ${cap.period} ${cap.metric} cap is in ${currency} and no ${currency} rate is stored to enforce it in the account currency: store one (PUT /api/v1/currency-rates/${currency}) and refresh` };
+    partnerCaps.push({ ...cap, limit: Math.max(1, limit) });
+  }
   const units = (micros: number) => formatMoney(micros);
   const share = (ratio: number) => (amount === null ? null : units(Math.round(amount * ratio)));
 
@@ -31,8 +45,8 @@ export function mapImportedOffer(offer: ImportedOffer, settings: ImportSettings,
     url: appendUrlParameters(link, settings.trackingUrlParameters, macros),
     payoutType: amount !== null && offer.payout.kind !== 'percent' ? 'fixed' : 'auto',
     payout: units(amount ?? 0),
-    currency: settings.currency ?? offer.currency ?? context.sourceCurrency,
-    caps: capsOf(offer.caps, settings),
+    currency,
+    caps: capsOf(partnerCaps, settings),
     countries: offer.countries,
     externalId: offer.externalId,
     status: settings.offerStatus === 'partner' ? (offer.status === 'active' ? 'active' : 'paused') : settings.offerStatus,

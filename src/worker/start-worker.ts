@@ -73,12 +73,12 @@ export function startWorker({
   );
   let stopping = false;
   if (cipher) {
+    const currency = new CurrencyConverter(store, config?.accountCurrency ?? 'USD');
     handlers['import-due-offers'] = async () => {
       await recovery;
-      await importDueOffers({ store, cipher, guard, logger: workerLogger, stopping: () => stopping });
+      await importDueOffers({ store, cipher, guard, currency, logger: workerLogger, stopping: () => stopping });
     };
     if (events) {
-      const currency = new CurrencyConverter(store, config?.accountCurrency ?? 'USD');
       handlers['pull-due-conversions'] = async () => {
         await recovery;
         await pullDueConversions({ store, cipher, guard, events, currency, offerCaps, logger: workerLogger, stopping: () => stopping });

@@ -317,6 +317,31 @@ describe('offer import over real HTTP against the fake TUNE server', () => {
     });
   });
 
+  it('money caps: a partner’s payout cap in another currency is enforced in the account currency at the stored rate; without a rate the offer is skipped, saying which rate to store', async () => {
+    const rate = await server.api('PUT', '/api/v1/currency-rates/EUR', { rate: '1.10' });
+    assert.equal(rate.status, 200, JSON.stringify(rate.body));
+    const { integrationId, offerSourceId } = await setup([
+      tuneOffer(1, { currency: 'EUR', payout_cap: '500.00', monthly_payout_cap: '9000.00', conversion_cap: '40' }),
+      tuneOffer(2, { currency: 'USD', payout_cap: '300.00' }),
+      tuneOffer(3, { currency: 'GBP', payout_cap: '200.00' }),
+    ]);
+    const run = await refresh(integrationId);
+    assert.equal(run.state, 'succeeded', JSON.stringify(run));
+    const offers = await offersOf(offerSourceId);
+    // 500.00 EUR × 1.10 = 550.00 USD a day, 9000.00 EUR × 1.10 = 9900.00 USD a month (limits in micros).
+    assert.equal(offers.get('1').currency, 'EUR');
+    assert.equal(offers.get('1').caps.daily, 40);
+    assert.deepEqual(offers.get('1').caps.additional, [
+      { metric: 'payout', period: 'daily', limit: 550_000_000 },
+      { metric: 'payout', period: 'monthly', limit: 9_900_000_000 },
+    ]);
+    assert.deepEqual(offers.get('2').caps.additional, [{ metric: 'payout', period: 'daily', limit: 300_000_000 }], 'the account currency as sent');
+    assert.equal(offers.has('3'), false);
+    assert.deepEqual(run.skips, [
+      { externalId: '3', reason: 'its daily payout cap is in GBP and no GBP rate is stored to enforce it in the account currency: store one (PUT /api/v1/currency-rates/GBP) and refresh' },
+    ]);
+  });
+
   it('update caps: off, a refresh keeps the caps the offer has; on, it takes the partner’s', async () => {
     for (const update of [false, true]) {
       const { tune, integrationId, offerSourceId } = await setup([tuneOffer(1, { conversion_cap: '50' })], { caps: { update } });

@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../../src/config.js';
+import { CurrencyConverter } from '../../src/conversions/currency-rates.js';
 import type { IntegrationRun } from '../../src/domain/integration.js';
 import { ABANDONED_RUN_REASON, failAbandonedRuns, keepRunAlive } from '../../src/integrations/run-heartbeat.js';
 import { createLogger } from '../../src/observability/logger.js';
@@ -30,7 +31,7 @@ describe('scheduled offer imports in the worker', () => {
   before(async () => {
     server = await startTestServer({ detector: 'null', env: { WAYPOST_OUTBOUND_ALLOW_HOSTS: '127.0.0.1' } });
     const cipher = createCredentialCipher(loadOrCreateSecretKey(server.config.dataDir, server.config.secretKey).key);
-    deps = { store: server.store, cipher, guard: createOutboundUrlGuard({ allowHosts: server.config.outbound.allowHosts }), logger };
+    deps = { store: server.store, cipher, guard: createOutboundUrlGuard({ allowHosts: server.config.outbound.allowHosts }), currency: new CurrencyConverter(server.store, server.config.accountCurrency), logger };
   });
   after(async () => {
     await server.close();

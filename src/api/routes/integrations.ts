@@ -17,6 +17,7 @@ import {
   type NewIntegrationRequest,
 } from '../../integrations/manage-integrations.js';
 import { startOfferImport } from '../../integrations/import-offers.js';
+import { CurrencyConverter } from '../../conversions/currency-rates.js';
 import { startConversionPull } from '../../integrations/pull-conversions.js';
 import { CONVERSION_STATUSES } from '../../domain/conversion-status.js';
 import { formatMoney } from '../../domain/money.js';
@@ -238,6 +239,8 @@ export function presentRun(run: IntegrationRun): z.input<typeof runSchema> {
 export function integrationRoutes(app: FastifyInstance, { config, store, cipher, conversions }: AdminRouteDeps): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const deps: IntegrationDeps = { store, cipher, guard: createOutboundUrlGuard({ allowHosts: config.outbound.allowHosts }) };
+  // Imports need the stored rates only, which any role has; the conversion path's converter when this process has one.
+  const currency = conversions?.currency ?? new CurrencyConverter(store, config.accountCurrency);
   const present = (integration: Integration) => presentIntegration(integration, cipher);
   // Runs (imports, pulls) started here go on past their request; closing the server waits for them so none is cut off mid-write.
   const imports = new Set<Promise<unknown>>();
@@ -339,7 +342,7 @@ export function integrationRoutes(app: FastifyInstance, { config, store, cipher,
       querystring: runQuerySchema,
       response: { 200: runSchema, 202: runSchema, ...errorResponses },
     },
-    handler: async (request, reply) => answerRun(await startOfferImport(deps, request.params.id, 'manual'), request.query.wait, reply),
+    handler: async (request, reply) => answerRun(await startOfferImport({ ...deps, currency }, request.params.id, 'manual'), request.query.wait, reply),
   });
 
   routes.post('/integrations/:id/pull-conversions', {
