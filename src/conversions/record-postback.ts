@@ -207,7 +207,7 @@ export async function recordPostback(deps: ConversionDeps, input: PostbackInput)
     };
 
     // Runs inside the store's transaction, once the insert has met (or not) an existing conversion.
-    const settle = ({ outcome, conversion: stored }: RecordedConversion): PostbackSettlement => {
+    const settle = ({ outcome, conversion: stored, previous }: RecordedConversion): PostbackSettlement => {
       uncount();
       if (outcome === 'ignored') {
         // A later postback may still move the status on (pending → approved), whatever the mode;
@@ -247,7 +247,8 @@ export async function recordPostback(deps: ConversionDeps, input: PostbackInput)
         count(stored.convertedAt, { status: stored.status, payout: stored.payout - payout }, { status: stored.status, payout: stored.payout });
         return { outcome: 'accepted', reason: 'payout added to the original conversion (mode increment_payout)' };
       }
-      // An edit's previous status and payout are not read back; the caps take it in at the next start.
+      // The edit replaced status and payout: the caps count the new ones instead of the old.
+      if (previous) count(stored.convertedAt, previous, { status: stored.status, payout: stored.payout });
       return { outcome: 'accepted', reason: 'duplicate applied to the original conversion (mode edit)', channelPostback: channelPostbackFor(stored) };
     };
     return { values: conversion, plan, settle, uncount };

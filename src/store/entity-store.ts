@@ -322,6 +322,8 @@ export interface PostbackCommit {
 export interface RecordedConversion {
   outcome: RecordOutcome;
   conversion: Conversion;
+  /** `edited`: the conversion's status and payout before the edit, so what counts them (offer caps) can move. */
+  previous?: { status: ConversionStatus; payout: Micros };
 }
 
 export interface PostbackSettlement {

@@ -103,6 +103,16 @@ describe('additional caps', () => {
     assert.equal((await s.visit()).host, 'fallback.example', '16 of 15 earned');
   });
 
+  test('a duplicate under mode edit moves the caps at once: the edited payout counts instead of the old one', async () => {
+    const s = await offerSetup({ payoutType: 'auto', caps: { additional: [{ metric: 'revenue', period: 'daily', limit: 15_000_000 }] } }, { duplicateMode: 'edit' });
+    const { clickId } = await s.visit();
+    assert.equal((await postback(server, `clickid=${clickId}&sum=4`)).text, 'accepted: conversion created\n');
+    assert.equal((await s.visit()).host, 'offer.example', '4 of 15 earned');
+    assert.equal((await postback(server, `clickid=${clickId}&sum=16`)).text, 'accepted: duplicate applied to the original conversion (mode edit)\n');
+    assert.deepEqual((await conversionsOf(clickId)).map((c) => c.payout), [16_000_000], 'one conversion, edited');
+    assert.equal((await s.visit()).host, 'fallback.example', '16 of 15 earned, not 4 + 16 nor 4');
+  });
+
   test('a monthly conversion cap in the caps’ time zone', async () => {
     const s = await offerSetup({ caps: { timeZone: 'Asia/Tokyo', additional: [{ metric: 'conversions', period: 'monthly', limit: 1 }] } });
     await postback(server, `clickid=${(await s.visit()).clickId}`);

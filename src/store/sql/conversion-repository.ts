@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Conversion, NewConversion } from '../../domain/conversion.js';
+import type { ConversionStatus } from '../../domain/conversion-status.js';
 import type { DuplicatePlan, RecordOutcome } from '../../domain/duplicate-resolution.js';
 import type { ConversionRepository } from '../entity-store.js';
 import type { ConversionTable, Database } from './database.js';
@@ -41,6 +42,8 @@ export function createConversionRepository(db: Kysely<Database>): ConversionRepo
         case 'edit':
         case 'increment_payout': {
           const editing = plan.onConflict === 'edit';
+          // Read before the edit replaces status and payout, which the offer caps counted.
+          const before = editing ? await db.selectFrom('conversions').select(['status', 'payout_micros']).where('dedupe_key', '=', plan.dedupeKey).executeTakeFirst() : undefined;
           const stored = await insert
             .onConflict((oc) =>
               oc.column('dedupe_key').doUpdateSet((eb) => ({
@@ -66,7 +69,8 @@ export function createConversionRepository(db: Kysely<Database>): ConversionRepo
             .returningAll()
             .executeTakeFirstOrThrow();
           const outcome: RecordOutcome = Number(stored.postback_count) === 1 ? 'created' : editing ? 'edited' : 'incremented';
-          return { outcome, conversion: conversionFromRow(stored) };
+          const previous = outcome === 'edited' && before ? { status: before.status as ConversionStatus, payout: Number(before.payout_micros) } : undefined;
+          return { outcome, conversion: conversionFromRow(stored), ...(previous ? { previous } : {}) };
         }
       }
     },

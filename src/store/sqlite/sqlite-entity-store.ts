@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { DuplicatePlan } from '../../domain/duplicate-resolution.js';
 import type { NewConversion } from '../../domain/conversion.js';
+import type { ConversionStatus } from '../../domain/conversion-status.js';
 import type { CommittedPostback, EntityStore, PostbackCommit, RecordedConversion } from '../entity-store.js';
 import { conversionFromRow } from '../sql/conversion-repository.js';
 import type { ConversionTable, Database } from '../sql/database.js';
@@ -86,8 +87,12 @@ function sqlitePostbackCommits(database: BetterSqlite3.Database): (commits: Post
       case 'edit':
       case 'increment_payout': {
         const editing = plan.onConflict === 'edit';
+        // Read in the same transaction: an edit replaces status and payout, which the caps counted.
+        const before = editing ? (s.conversionByDedupeKey.get(plan.dedupeKey) as Row | undefined) : undefined;
         const conversion = conversionFromRow((editing ? s.insertOrEditConversion : s.insertOrIncrementConversion).get(parameters) as Row);
-        return { outcome: conversion.postbackCount === 1 ? 'created' : editing ? 'edited' : 'incremented', conversion };
+        if (conversion.postbackCount === 1) return { outcome: 'created', conversion };
+        if (!editing) return { outcome: 'incremented', conversion };
+        return { outcome: 'edited', conversion, previous: before && { status: before.status as ConversionStatus, payout: Number(before.payout_micros) } };
       }
     }
   };
