@@ -50,7 +50,8 @@ export interface EntityRepository<TInput, TEntity> {
    * from the read on: two changes at once, from this process or another (an API call and a rule, two
    * rules), apply one after the other, neither writing back what the other changed. `change` answers
    * undefined to leave it as it is, and may throw to refuse (nothing is written). Undefined when the
-   * entity does not exist; an archived one is passed to `change`, which decides.
+   * entity does not exist; an archived one is passed to `change` (to refuse with its own error) but never
+   * written, as by update.
    */
   modify(id: number, change: (current: TEntity) => TInput | undefined): Promise<{ entity: TEntity; changed: boolean } | undefined>;
   archive(id: number): Promise<TEntity | undefined>;

@@ -24,6 +24,19 @@ export function createEntityRepository<TName extends EntityTableName, TInput ext
     return row ? fromRow(row) : undefined;
   };
 
+  /** Writes `input` over the entity and bumps the configuration version, inside the caller's transaction. */
+  const overwrite = async (trx: Kysely<any>, id: number, input: TInput, now: string) => {
+    const result = await trx
+      .updateTable(name)
+      .set({ ...table.toColumns(input), status: input.status, updated_at: now })
+      .where('id', '=', id)
+      .where('status', '!=', 'archived')
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return undefined;
+    await onWrite(trx);
+    return read(trx, id);
+  };
+
   const translateUniqueViolation = (error: unknown): never => {
     const column = dialect.uniqueViolationColumn(error);
     if (column) throw new UniqueViolationError(table.uniqueFields[column] ?? column);
@@ -87,17 +100,7 @@ export function createEntityRepository<TName extends EntityTableName, TInput ext
     async update(id, input) {
       const now = new Date().toISOString();
       try {
-        return await db.transaction().execute(async (trx) => {
-          const result = await trx
-            .updateTable(name)
-            .set({ ...table.toColumns(input), status: input.status, updated_at: now })
-            .where('id', '=', id)
-            .where('status', '!=', 'archived')
-            .executeTakeFirst();
-          if (Number(result.numUpdatedRows) === 0) return undefined;
-          await onWrite(trx);
-          return read(trx, id);
-        });
+        return await db.transaction().execute((trx) => overwrite(trx, id, input, now));
       } catch (error) {
         return translateUniqueViolation(error);
       }
@@ -115,13 +118,9 @@ export function createEntityRepository<TName extends EntityTableName, TInput ext
           const current = (await read(trx, id))!;
           const input = change(current);
           if (input === undefined) return { entity: current, changed: false };
-          await trx
-            .updateTable(name)
-            .set({ ...table.toColumns(input), status: input.status, updated_at: now })
-            .where('id', '=', id)
-            .execute();
-          await onWrite(trx);
-          return { entity: (await read(trx, id))!, changed: true };
+          // An archived entity is never written (as by update), whatever `change` answered.
+          const written = await overwrite(trx, id, input, now);
+          return written ? { entity: written, changed: true } : { entity: current, changed: false };
         });
       } catch (error) {
         return translateUniqueViolation(error);
