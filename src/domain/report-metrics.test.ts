@@ -8,6 +8,7 @@ const measures: BaseMeasures = {
   uniqueClicks: 30,
   landerClicks: 10,
   botClicks: 3,
+  blockedClicks: 2,
   cost: 20_000_000, // 20.00
   conversions: [
     { type: null, status: 'approved', count: 2, revenue: 10_000_000 },
@@ -45,6 +46,7 @@ test('every metric of a group, with declined conversions only in their own colum
     cpa: 3_333_333, // 20.00 / 6 = 3.3333333 → rounded to the micro-unit
     cpc: 500_000, // 20.00 / 40
     botClicks: 3,
+    blockedClicks: 2,
   });
 });
 

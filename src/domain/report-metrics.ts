@@ -26,6 +26,8 @@ export interface BaseMeasures {
   uniqueClicks: number;
   landerClicks: number;
   botClicks: number;
+  /** Clicks of blocked placements, sent to the fallback. */
+  blockedClicks: number;
   cost: Micros;
   conversions: readonly ConversionMeasures[];
 }
@@ -59,6 +61,8 @@ export interface ReportMetrics {
   /** Cost per click. */
   cpc: Micros | null;
   botClicks: number;
+  /** Clicks of blocked placements (sent to the fallback): traffic the channel still sends after a block. */
+  blockedClicks: number;
 }
 
 export type ReportMetricName = keyof ReportMetrics;
@@ -86,6 +90,7 @@ export const REPORT_METRICS = [
   'cpa',
   'cpc',
   'botClicks',
+  'blockedClicks',
 ] as const satisfies readonly ReportMetricName[];
 
 /** Metrics that are amounts of money (micro-units), shown as decimals. */
@@ -98,7 +103,7 @@ export function isReportMetric(name: string): name is ReportMetricName {
 }
 
 export function emptyMeasures(): BaseMeasures {
-  return { impressions: 0, clicks: 0, uniqueClicks: 0, landerClicks: 0, botClicks: 0, cost: 0, conversions: [] };
+  return { impressions: 0, clicks: 0, uniqueClicks: 0, landerClicks: 0, botClicks: 0, blockedClicks: 0, cost: 0, conversions: [] };
 }
 
 /** The measures of several groups as one (the totals row): counts and money add, conversions concatenate. */
@@ -111,6 +116,7 @@ export function sumMeasures(rows: Iterable<BaseMeasures>): BaseMeasures {
     total.uniqueClicks += row.uniqueClicks;
     total.landerClicks += row.landerClicks;
     total.botClicks += row.botClicks;
+    total.blockedClicks += row.blockedClicks;
     total.cost += row.cost;
     for (const measure of row.conversions) conversions.push(measure);
   }
@@ -182,6 +188,7 @@ export function metricsCalculator(types: readonly string[]): (measures: BaseMeas
       cpa: perUnit(cost, conversions),
       cpc: perUnit(cost, clicks),
       botClicks: measures.botClicks,
+      blockedClicks: measures.blockedClicks,
     };
   };
 }

@@ -28,7 +28,7 @@ function facts(next: () => number): FactRow[] {
           count: 1 + Math.floor(next() * 3),
           revenue: Math.floor(next() * 4) * 1_000_000,
         }));
-        rows.push({ key: [campaign, country, offer], impressions: 0, clicks, uniqueClicks: clicks, landerClicks: 0, botClicks: 0, cost: Math.floor(next() * 3) * 500_000, conversions });
+        rows.push({ key: [campaign, country, offer], impressions: 0, clicks, uniqueClicks: clicks, landerClicks: 0, botClicks: 0, blockedClicks: 0, cost: Math.floor(next() * 3) * 500_000, conversions });
       }
     }
   }

@@ -177,9 +177,9 @@ function firstInOrder(items: number[], count: number, compare: (a: number, b: nu
   return heap.sort(compare);
 }
 
-type BaseMeasureName = 'impressions' | 'clicks' | 'uniqueClicks' | 'landerClicks' | 'botClicks' | 'cost';
+type BaseMeasureName = 'impressions' | 'clicks' | 'uniqueClicks' | 'landerClicks' | 'botClicks' | 'blockedClicks' | 'cost';
 /** Metrics that are measures as stored: sorting by them computes no other metric. */
-const BASE_MEASURES = new Set<string>(['impressions', 'clicks', 'uniqueClicks', 'landerClicks', 'botClicks', 'cost']);
+const BASE_MEASURES = new Set<string>(['impressions', 'clicks', 'uniqueClicks', 'landerClicks', 'botClicks', 'blockedClicks', 'cost']);
 
 /** Code-unit order: the same on every machine and locale. */
 function compareText(a: string, b: string): number {

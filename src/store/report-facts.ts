@@ -42,6 +42,8 @@ export interface FactRow {
   uniqueClicks: number;
   landerClicks: number;
   botClicks: number;
+  /** Clicks of a blocked placement, sent to the campaign's fallback (outcome `blocked`). */
+  blockedClicks: number;
   /** Traffic cost: clicks' cost plus impressions' (CPM) cost. */
   cost: Micros;
   /** Conversions of the group by type (null = the plain conversion) and status. */

@@ -149,6 +149,7 @@ describe('GET /api/v1/reports', () => {
       cpa: 0.32, // 1.60 / 5
       cpc: 0.228571, // 1.60 / 7 = 0.2285714…
       botClicks: 1, // k3
+      blockedClicks: 0,
     });
   });
 
@@ -188,6 +189,7 @@ describe('GET /api/v1/reports', () => {
       cpa: 0.125, // 0.50 / 4
       cpc: 0.125, // 0.50 / 4
       botClicks: 1,
+      blockedClicks: 0,
     });
     assert.deepEqual(
       [b.clicks, b.uniqueClicks, b.landerClicks, b.ctr, b.conversions, b.other, b.revenue, b.cost, b.profit, b.roi, b.cr, b.epc, b.cpa, b.cpc],

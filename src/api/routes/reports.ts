@@ -154,6 +154,7 @@ const METRIC_DESCRIPTIONS: Record<ReportMetricName, string> = {
   cpa: 'cost / conversions',
   cpc: 'cost / clicks',
   botClicks: 'clicks recognised as bots',
+  blockedClicks: 'clicks of blocked placements, sent to the fallback: traffic the channel still sends after a block',
 };
 const metricShape = Object.fromEntries(
   REPORT_METRICS.map((metric) => {

@@ -53,12 +53,8 @@ export function rawClickColumn(column: string): string {
   return column;
 }
 
-/** The traffic measures, as the raw clicks table computes them and as pre-aggregated tables sum them. */
-export const RAW_CLICK_MEASURES =
-  'count(*) as clicks, sum(is_unique) as unique_clicks, sum(lander_clicked_at is not null) as lander_clicks, sum(is_bot) as bot_clicks, sum(cost_micros) as cost';
-export const SUMMED_MEASURES =
-  'sum(clicks) as clicks, sum(unique_clicks) as unique_clicks, sum(lander_clicks) as lander_clicks, sum(bot_clicks) as bot_clicks, sum(cost_micros) as cost';
-export const MEASURE_COLUMNS = ['clicks', 'unique_clicks', 'lander_clicks', 'bot_clicks', 'cost_micros'];
+/** The traffic measures the rollups and the retained clicks store, in this order. */
+export const MEASURE_COLUMNS = ['clicks', 'unique_clicks', 'lander_clicks', 'bot_clicks', 'blocked_clicks', 'cost_micros'];
 
 /**
  * A rollup: measures summed over a few dimensions by time bucket, at every tier below. Listed

@@ -41,7 +41,7 @@ function expected(query: FactQuery): FactRow[] {
   const rows = new Map<string, FactRow>();
   const rowOf = (campaignId: number, country: string) => {
     const id = `${campaignId}|${country}`;
-    if (!rows.has(id)) rows.set(id, { key: [campaignId, country], impressions: 0, clicks: 0, uniqueClicks: 0, landerClicks: 0, botClicks: 0, cost: 0, conversions: [] });
+    if (!rows.has(id)) rows.set(id, { key: [campaignId, country], impressions: 0, clicks: 0, uniqueClicks: 0, landerClicks: 0, botClicks: 0, blockedClicks: 0, cost: 0, conversions: [] });
     return rows.get(id)!;
   };
   for (const click of CLICKS) {

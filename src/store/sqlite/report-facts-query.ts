@@ -5,6 +5,7 @@ import type { FactFilter, FactQuery, FactRow } from '../report-facts.js';
 import {
   DAY_MS,
   HOUR_MS,
+  MEASURE_COLUMNS,
   ROLLUPS,
   TIERS,
   VISIT_COLUMNS,
@@ -82,7 +83,7 @@ export function reportFactsIn(database: BetterSqlite3.Database) {
     const keys = query.groupBy.map((_, i) => `k${i}`);
     return {
       withImpressions,
-      traffic: rowsOf(trafficStatement(query, plan, withImpressions), [...keys, ...Array.from({ length: withImpressions ? 7 : 5 }, (_, i) => `m${i + 1}`)], keys.length),
+      traffic: rowsOf(trafficStatement(query, plan, withImpressions), [...keys, ...Array.from({ length: trafficWidth(withImpressions) }, (_, i) => `m${i + 1}`)], keys.length),
       conversions: rowsOf(conversionStatement(query, plan), [...keys, 'type', 'status', 'm1', 'm2'], keys.length),
     };
   });
@@ -94,7 +95,7 @@ export function reportFactsIn(database: BetterSqlite3.Database) {
     const decoders = query.groupBy.map(decoderOf);
     const rows: FactRow[] = [];
     const newRow = (record: Row): FactRow => {
-      const row = { key: decoders.map((decode, i) => decode(record[i])), impressions: 0, clicks: 0, uniqueClicks: 0, landerClicks: 0, botClicks: 0, cost: 0, conversions: [] };
+      const row = { key: decoders.map((decode, i) => decode(record[i])), impressions: 0, clicks: 0, uniqueClicks: 0, landerClicks: 0, botClicks: 0, blockedClicks: 0, cost: 0, conversions: [] };
       rows.push(row);
       return row;
     };
@@ -125,12 +126,14 @@ export function reportFactsIn(database: BetterSqlite3.Database) {
         row.uniqueClicks = Number(record[width + 1]);
         row.landerClicks = Number(record[width + 2]);
         row.botClicks = Number(record[width + 3]);
-        row.cost = Number(record[width + 4]);
+        row.blockedClicks = Number(record[width + 4]);
+        row.cost = Number(record[width + 5]);
       }
-      if (withImpressions && (record[width + 5] || record[width + 6])) {
+      // Impressions and their cost follow the traffic measures.
+      if (withImpressions && (record[width + TRAFFIC_VALUES.length] || record[width + TRAFFIC_VALUES.length + 1])) {
         row ??= newRow(record);
-        row.impressions = Number(record[width + 5]);
-        row.cost += Number(record[width + 6]);
+        row.impressions = Number(record[width + TRAFFIC_VALUES.length]);
+        row.cost += Number(record[width + TRAFFIC_VALUES.length + 1]);
       }
       addConversions(record, row);
     }
@@ -308,11 +311,14 @@ function measures(values: string[], width: number, sign: 1 | -1 = 1): string {
   return [...values, ...Array<string>(width - values.length).fill('0')].map((value, i) => `${sign < 0 && value !== '0' ? `-(${value})` : value} as m${i + 1}`).join(', ');
 }
 
-const TRAFFIC_VALUES = ['clicks', 'unique_clicks', 'lander_clicks', 'bot_clicks', 'cost_micros'];
+/** The stored traffic measures (MEASURE_COLUMNS), read back by position. */
+const TRAFFIC_VALUES = MEASURE_COLUMNS;
+/** The measure columns of a traffic row: the traffic measures, then impressions and their cost when they count. */
+const trafficWidth = (withImpressions: boolean) => TRAFFIC_VALUES.length + (withImpressions ? 2 : 0);
 
-/** Clicks, unique clicks, lander clicks, bot clicks and cost by group; then impressions and their cost when they count. */
+/** Clicks, unique, lander, bot and blocked clicks and cost by group; then impressions and their cost when they count. */
 function trafficStatement(query: FactQuery, plan: Plan, withImpressions: boolean): Statement {
-  const width = withImpressions ? 7 : 5;
+  const width = trafficWidth(withImpressions);
   const parts: Statement[] = [];
   for (const piece of plan.pieces) {
     if (!piece.tier) {
@@ -366,7 +372,7 @@ function clickRows(query: FactQuery, spans: OffsetSpan[], from: number, to: numb
           sql: 'created_at >= ? and created_at < ? and click_id >= ? and click_id < ?',
           parameters: [from, to, clickIdLowerBound(Math.min(from, MAX_ID_TIME)), clickIdLowerBound(Math.min(to, MAX_ID_TIME))],
         };
-  return selectRows(query, 'clicks', expression, measures(['1', 'is_unique', 'lander_clicked_at is not null', 'is_bot', 'cost_micros'], width), where);
+  return selectRows(query, 'clicks', expression, measures(['1', 'is_unique', 'lander_clicked_at is not null', 'is_bot', "outcome = 'blocked'", 'cost_micros'], width), where);
 }
 
 function conversionStatement(query: FactQuery, plan: Plan): Statement {
@@ -424,7 +430,7 @@ function impressionRows(query: FactQuery, spans: OffsetSpan[]): Statement {
     query,
     'impressions_hourly i left join report_campaigns c on c.campaign_id = i.campaign_id',
     expression,
-    measures(['0', '0', '0', '0', '0', 'i.impressions', 'i.cost_micros'], 7),
+    measures([...TRAFFIC_VALUES.map(() => '0'), 'i.impressions', 'i.cost_micros'], trafficWidth(true)),
     { sql: 'i.hour >= ? and i.hour < ?', parameters: [query.from, query.to] },
   );
 }

@@ -25,7 +25,7 @@ const FIRST_SLICE = 1_000;
 const MIN_SLICE = 200;
 const MAX_SLICE = 20_000;
 const LOCK_TARGET_MS = 2;
-const RAW_SUMS = 'count(*), sum(is_unique), sum(lander_clicked_at is not null), sum(is_bot), sum(cost_micros)';
+const RAW_SUMS = "count(*), sum(is_unique), sum(lander_clicked_at is not null), sum(is_bot), sum(outcome = 'blocked'), sum(cost_micros)";
 const ROLLED_UP = "coalesce((select value from report_state where name = 'click_rowid'), 0)";
 // Clicks a refresh has begun to read: a change to one of them may be missed by the slice being summed.
 const BEING_ROLLED_UP = "coalesce((select max(value) from report_state where name in ('click_rowid', 'click_rowid_reading')), 0)";

@@ -7,6 +7,7 @@ import type { ClickCostSelection, ClickFilter, ClickPage, ConversionClick, Event
 import { clicksMigration } from './event-migrations/0001-clicks.js';
 import { reportFactsMigration } from './event-migrations/0002-report-facts.js';
 import { reportRollupTiersMigration } from './event-migrations/0003-report-rollup-tiers.js';
+import { blockedClicksMigration } from './event-migrations/0005-blocked-clicks.js';
 import { postbackLogMigration } from './event-migrations/0004-postback-log.js';
 import { conversionFactsIn } from './conversion-facts.js';
 import { reportFactsIn } from './report-facts-query.js';
@@ -183,6 +184,7 @@ export function createSqliteEventStore(file: string, options: { entityFile?: str
             '0002-report-facts': reportFactsMigration,
             '0003-report-rollup-tiers': reportRollupTiersMigration,
             '0004-postback-log': postbackLogMigration(entityFile),
+            '0005-blocked-clicks': blockedClicksMigration,
           }),
         },
         migrationTableName: 'waypost_migrations',

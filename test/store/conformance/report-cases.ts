@@ -24,7 +24,7 @@ const at = (iso: string) => Date.parse(iso);
 const UTC_DAYS = { from: at('2026-10-24T00:00:00Z'), to: at('2026-10-27T00:00:00Z') };
 
 function row(key: FactRow['key'], measures: Partial<Omit<FactRow, 'key'>>): FactRow {
-  return { key, impressions: 0, clicks: 0, uniqueClicks: 0, landerClicks: 0, botClicks: 0, cost: 0, conversions: [], ...measures };
+  return { key, impressions: 0, clicks: 0, uniqueClicks: 0, landerClicks: 0, botClicks: 0, blockedClicks: 0, cost: 0, conversions: [], ...measures };
 }
 const conv = (type: string | null, status: ConversionMeasure['status'], revenue: number, count = 1): ConversionMeasure => ({ type, status, count, revenue });
 // The fixture's conversions as measures.
@@ -229,10 +229,16 @@ export const REPORT_CASES: ReportCase[] = [
     name: 'two weeks by campaign (a range long enough for adapters to split the work)',
     query: { from: at('2026-10-20T00:00:00Z'), to: at('2026-11-03T00:00:00Z'), groupBy: ['campaign'] },
     rows: [
-      // c1..c4 and c8..c10: cost 600k + 300k + 500k of impressions; conversions 1 and 5 are both plain and approved.
-      row([1], { impressions: 1000, clicks: 7, uniqueClicks: 5, landerClicks: 1, botClicks: 1, cost: 1_400_000, conversions: [conv(null, 'approved', 5_000_000, 2), V2, V3] }),
+      // c1..c4, c8..c10 and the blocked c11: cost 600k + 300k + 100k + 500k of impressions; conversions 1 and 5 are both plain and approved.
+      row([1], { impressions: 1000, clicks: 8, uniqueClicks: 6, landerClicks: 1, botClicks: 1, blockedClicks: 1, cost: 1_500_000, conversions: [conv(null, 'approved', 5_000_000, 2), V2, V3] }),
       row([2], { impressions: 200, clicks: 3, uniqueClicks: 2, cost: 450_000, conversions: [V4] }),
     ],
+  },
+  {
+    name: "blocked clicks: a blocked placement's clicks by sub1",
+    query: { from: at('2026-10-28T00:00:00Z'), to: at('2026-10-29T00:00:00Z'), groupBy: ['sub1'] },
+    // c11 alone: counted as a click (and its cost), and as blocked.
+    rows: [row(['z'], { clicks: 1, uniqueClicks: 1, blockedClicks: 1, cost: 100_000 })],
   },
   {
     name: 'a range that does not start on a quarter hour',

@@ -46,6 +46,8 @@ export const CLICKS: Click[] = [
   click('c9', '2026-11-01T06:30:00Z', { offerId: 100, cost: 100_000, isUnique: false }),
   // 00:30 EDT
   click('c10', '2026-11-01T04:30:00Z', { offerId: 100, cost: 100_000 }),
+  // 10-28: placement sub1=z was blocked: sent to the fallback, no offer, still paid for
+  click('c11', '2026-10-28T10:00:00Z', { outcome: 'blocked', country: 'US', subs: subs({ 1: 'z' }), cost: 100_000 }),
 ];
 
 export const clickId = (name: string) => CLICKS.find((c) => c.clickId.slice(9).startsWith(name.padEnd(20, 'x')))!.clickId;
