@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import { ApiError } from './api-error.js';
 import { errorResponses } from './error-schema.js';
 import { idParamsSchema, listQuerySchema } from './list-query.js';
-import { patchSchemaOf } from './patch-schema.js';
+import { patchSchemaOf } from '../domain/patch-schema.js';
 import type { Resource } from './resource.js';
 
 /**

@@ -1,4 +1,4 @@
-import { CsvSyntaxError, parseCsv } from '../api/csv.js';
+import { CsvSyntaxError, parseCsv } from '../domain/csv.js';
 import { UseCaseError } from '../domain/use-case-error.js';
 import type { UploadRow } from './upload-conversions.js';
 

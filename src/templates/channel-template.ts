@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { patchSchemaOf } from '../api/patch-schema.js';
+import { patchSchemaOf } from '../domain/patch-schema.js';
 import { CHANNEL_POSTBACK_MACROS, renderChannelPostbackUrl } from '../domain/channel-postback.js';
 import { nameSchema } from '../domain/entity.js';
 import { trafficChannelInputSchema } from '../domain/traffic-channel.js';

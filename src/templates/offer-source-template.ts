@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { patchSchemaOf } from '../api/patch-schema.js';
+import { patchSchemaOf } from '../domain/patch-schema.js';
 import { nameSchema } from '../domain/entity.js';
 import { offerSourceInputSchema, renderOfferSourcePostbackUrl } from '../domain/offer-source.js';
 import { compileUrlTemplate, SAMPLE_MACRO_VALUES, renderUrl } from '../edge/macros.js';

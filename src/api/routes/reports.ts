@@ -11,7 +11,7 @@ import { refreshReportFacts } from '../../reports/refresh-report-facts.js';
 import { parseFilter, parseGroupBy, parseMetrics, parseSort, type Parsed, type ReportSort, type ReportSpec } from '../../reports/report-spec.js';
 import { runReport, type Report, type ReportDeps } from '../../reports/run-report.js';
 import type { FactFilter } from '../../store/report-facts.js';
-import { formatCsvLine } from '../csv.js';
+import { formatCsvLine } from '../../domain/csv.js';
 import { entityNames } from '../entity-names.js';
 import { errorResponses } from '../error-schema.js';
 import { clickStore, iso, security, type AdminRouteDeps } from './route-deps.js';
