@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFakeTuneServer, type FakeTuneOffer, type FakeTuneServer } from '../fakes/tune-server.js';
 import { createVia } from '../support/fixtures.js';
+import { createTuneIntegration } from '../support/tune-integration.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 /** A TUNE offer as the network sends it (every scalar a string); `fields` replace or add Offer fields. */
@@ -34,18 +35,12 @@ describe('offer import over real HTTP against the fake TUNE server', () => {
   async function setup(offers: FakeTuneOffer[], importSettings: Record<string, unknown> = {}, options: { network?: boolean; pageSize?: number } = {}): Promise<Setup> {
     const tune = await startFakeTuneServer({ offers });
     fakes.push(tune);
-    const offerSourceId = (await createVia(server, 'offer-sources', { fromTemplate: 'tune', name: `TUNE ${fakes.length}` })).id;
-    const settings = options.network
-      ? { api: 'network', networkId: 'acme', baseUrl: tune.url, affiliateId: tune.affiliateId }
-      : { api: 'affiliate', networkId: 'acme', baseUrl: tune.url };
-    const integration = await createVia(server, 'integrations', {
-      partner: 'tune',
-      name: `Acme ${fakes.length}`,
-      offerSourceId,
-      settings: { ...settings, pageSize: options.pageSize ?? 500, import: importSettings },
-      credentials: { apiKey: options.network ? tune.networkToken : tune.affiliateKey },
+    const { integrationId, offerSourceId } = await createTuneIntegration(server, tune, {
+      label: fakes.length,
+      network: options.network,
+      settings: { pageSize: options.pageSize ?? 500, import: importSettings },
     });
-    return { tune, integrationId: integration.id, offerSourceId };
+    return { tune, integrationId, offerSourceId };
   }
 
   async function refresh(integrationId: number): Promise<any> {

@@ -5,6 +5,7 @@ import { localDateTime } from '../../src/integrations/partner-wall-clock.js';
 import { startFakeTuneServer, type FakeTuneConversion, type FakeTuneServer } from '../fakes/tune-server.js';
 import { makeClick } from '../support/click-fixture.js';
 import { createVia } from '../support/fixtures.js';
+import { createTuneIntegration } from '../support/tune-integration.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 /** A TUNE report row as the network sends it: every value a string, `Stat.ad_id` TUNE's own transaction id unless given. */
@@ -55,23 +56,16 @@ describe('TUNE conversion pull over real HTTP against the fake TUNE server', () 
     });
     fakes.push(tune);
     const n = fakes.length;
-    const offerSourceId = (await createVia(server, 'offer-sources', { fromTemplate: 'tune', name: `TUNE ${n}` })).id;
-    const settings = options.network
-      ? { api: 'network', networkId: 'acme', baseUrl: tune.url, affiliateId: tune.affiliateId }
-      : { api: 'affiliate', networkId: 'acme', baseUrl: tune.url };
-    const integration = await createVia(server, 'integrations', {
-      partner: 'tune',
-      name: `Acme ${n}`,
-      offerSourceId,
+    const { integrationId, offerSourceId } = await createTuneIntegration(server, tune, {
+      label: n,
+      network: options.network,
       settings: {
-        ...settings,
         ...(options.messageIdField && { messageIdField: options.messageIdField }),
         pageSize: options.pageSize ?? 500,
         import: { trackingUrlParameters: [{ key: options.messageParameter ?? 'aff_sub', value: '{{messageId}}' }] },
       },
-      credentials: { apiKey: options.network ? tune.networkToken : tune.affiliateKey },
     });
-    const imported = await server.api('POST', `/api/v1/integrations/${integration.id}/refresh?wait=true`);
+    const imported = await server.api('POST', `/api/v1/integrations/${integrationId}/refresh?wait=true`);
     assert.equal(imported.body.state, 'succeeded', JSON.stringify(imported.body));
     const offers = await server.api('GET', `/api/v1/offers?offerSourceId=${offerSourceId}`);
     const offer = offers.body.items[0];
@@ -89,7 +83,7 @@ describe('TUNE conversion pull over real HTTP against the fake TUNE server', () 
       assert.equal(location.host, 'acme.go2cloud.org', 'the visitor goes to the TUNE tracking link');
       return location.searchParams.get(options.messageParameter ?? 'aff_sub')!;
     };
-    return { tune, integrationId: integration.id, offerSourceId, campaignId: campaign.id, click };
+    return { tune, integrationId, offerSourceId, campaignId: campaign.id, click };
   }
 
   async function pull(integrationId: number, expected: 'succeeded' | 'failed' = 'succeeded'): Promise<any> {

@@ -8,7 +8,7 @@ import { createOutboundUrlGuard } from '../../src/security/outbound-url-guard.js
 import { pullDueConversions, type ScheduledPullDeps } from '../../src/worker/jobs/pull-due-conversions.js';
 import { SCHEDULES } from '../../src/worker/schedules.js';
 import { startFakeTuneServer, type FakeTuneServer } from '../fakes/tune-server.js';
-import { createVia } from '../support/fixtures.js';
+import { createTuneIntegration } from '../support/tune-integration.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const MINUTE = 60_000;
@@ -41,15 +41,8 @@ describe('scheduled conversion pulls in the worker', () => {
       conversions: [{ 'Stat.id': '1', 'Stat.datetime': localDateTime(Date.now() - MINUTE, 'UTC'), 'Stat.ad_id': '102abc', 'Stat.conversion_status': 'approved', 'Stat.payout': '3.00000' }],
     });
     fakes.push(tune);
-    const offerSourceId = (await createVia(server, 'offer-sources', { fromTemplate: 'tune', name: `TUNE ${fakes.length}` })).id;
-    const integration = await createVia(server, 'integrations', {
-      partner: 'tune',
-      name: `Acme ${fakes.length}`,
-      offerSourceId,
-      settings: { api: 'affiliate', networkId: 'acme', baseUrl: tune.url, pull },
-      credentials: { apiKey: tune.affiliateKey },
-    });
-    return { tune, id: integration.id as number };
+    const { integrationId } = await createTuneIntegration(server, tune, { label: fakes.length, settings: { pull } });
+    return { tune, id: integrationId };
   }
 
   async function pullsOf(integrationId: number): Promise<{ trigger: string; state: string; conversionsPulled: number }[]> {

@@ -13,7 +13,7 @@ import { importDueOffers } from '../../src/worker/jobs/import-due-offers.js';
 import { SCHEDULES } from '../../src/worker/schedules.js';
 import { startWorker } from '../../src/worker/start-worker.js';
 import { startFakeTuneServer, type FakeTuneOffer, type FakeTuneServer } from '../fakes/tune-server.js';
-import { createVia } from '../support/fixtures.js';
+import { createTuneIntegration } from '../support/tune-integration.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const MINUTE = 60_000;
@@ -42,16 +42,12 @@ describe('scheduled offer imports in the worker', () => {
   async function setup(options: { status?: 'active' | 'disabled'; frequencyMinutes?: number } = {}) {
     const tune = await startFakeTuneServer({ offers: [tuneOffer(1), tuneOffer(2), tuneOffer(3)] });
     fakes.push(tune);
-    const offerSourceId = (await createVia(server, 'offer-sources', { fromTemplate: 'tune', name: `TUNE ${fakes.length}` })).id;
-    const integration = await createVia(server, 'integrations', {
-      partner: 'tune',
-      name: `Acme ${fakes.length}`,
-      offerSourceId,
-      settings: { api: 'affiliate', networkId: 'acme', baseUrl: tune.url, pageSize: 1, import: { frequencyMinutes: options.frequencyMinutes ?? 60 } },
-      credentials: { apiKey: tune.affiliateKey },
+    const { integrationId, offerSourceId } = await createTuneIntegration(server, tune, {
+      label: fakes.length,
+      settings: { pageSize: 1, import: { frequencyMinutes: options.frequencyMinutes ?? 60 } },
       status: options.status ?? 'active',
     });
-    return { tune, id: integration.id as number, offerSourceId: offerSourceId as number };
+    return { tune, id: integrationId, offerSourceId };
   }
 
   /** A run row as another (or a dead) process left it: started `startedAt`, finished unless `running`. */
