@@ -10,6 +10,7 @@ import { reportFactsMigration } from '../../src/store/sqlite/event-migrations/00
 import { reportRollupTiersMigration } from '../../src/store/sqlite/event-migrations/0003-report-rollup-tiers.js';
 import { postbackLogMigration } from '../../src/store/sqlite/event-migrations/0004-postback-log.js';
 import { createSqliteEventStore } from '../../src/store/sqlite/sqlite-event-store.js';
+import { CLICK_COLUMNS, clickToRow } from '../../src/store/sqlite/click-row.js';
 import { makeClick, subs } from '../support/click-fixture.js';
 
 const HOUR = 3_600_000;
@@ -25,19 +26,16 @@ test('upgrading to blocked clicks marks the hours of stored blocked clicks to be
     assert.equal((await migrator.migrateToLatest()).error, undefined);
     await old.destroy();
     const at = Date.parse('2026-10-28T10:20:00Z');
-    const before = createSqliteEventStore(file);
-    await before.write({
-      clicks: [
-        makeClick({ campaignId: 1, createdAt: at, outcome: 'blocked', subs: subs({ 1: 'z' }) }),
-        makeClick({ campaignId: 1, createdAt: at + 60_000, subs: subs({ 1: 'y' }) }),
-      ],
-      impressions: [],
-    });
-    await before.close();
+    // Clicks stored as the writer stored them then.
+    const before = new BetterSqlite3(file);
+    const insert = before.prepare(`insert into clicks (${CLICK_COLUMNS.join(', ')}) values (${CLICK_COLUMNS.map(() => '?').join(', ')})`);
+    insert.run(clickToRow(makeClick({ campaignId: 1, createdAt: at, outcome: 'blocked', subs: subs({ 1: 'z' }) })));
+    insert.run(clickToRow(makeClick({ campaignId: 1, createdAt: at + 60_000, subs: subs({ 1: 'y' }) })));
+    before.close();
 
     const events = createSqliteEventStore(file);
     try {
-      assert.deepEqual(await events.migrate(), ['0005-blocked-clicks']);
+      assert.deepEqual(await events.migrate(), ['0005-blocked-clicks', '0006-click-spool']);
       const raw = new BetterSqlite3(file, { readonly: true });
       const dirty = (raw.prepare('select hour from rollup_dirty_hours').all() as { hour: number }[]).map((row) => row.hour);
       raw.close();

@@ -15,31 +15,28 @@ import { rollupMarksIn } from './report-rollups.js';
 import { startRollupRunner, type RollupRunner } from './rollup-thread.js';
 import { startBackgroundCheckpointer } from './background-checkpointer.js';
 import { EventWriterThread } from './event-writer-thread.js';
+import { ClickSpool } from './click-spool.js';
+import { SpoolIngestion } from './spool-ingestion.js';
+import { clickSpoolMigration } from './event-migrations/0006-click-spool.js';
+import { CLICK_COLUMNS, SUBS, clickToRow } from './click-row.js';
 import { openSqlite } from './open-sqlite.js';
 import { withStatementCache } from './statement-cache.js';
 import { clickIdLowerBound } from '../../domain/click-id.js';
 import { GroupCommit } from '../sql/group-commit.js';
 
-const SUBS = Array.from({ length: 20 }, (_, i) => `sub${i + 1}`);
-
-const CLICK_COLUMNS = [
-  'click_id', 'created_at', 'campaign_id', 'traffic_channel_id', 'rule_index', 'path_index', 'lander_id', 'offer_id', 'outcome',
-  'ref_id', ...SUBS, 'params', 'cost_micros', 'ip', 'country', 'region', 'city', 'isp', 'asn', 'device_type', 'brand', 'model',
-  'os', 'os_version', 'browser', 'browser_version', 'language', 'connection_type', 'referrer', 'referrer_domain', 'user_agent',
-  'is_bot', 'is_unique', 'direct', 'visitor_key', 'lander_clicked_at', 'lander_click_offer_id',
-];
-
 const POSTBACK_LOG_COLUMNS = ['received_at', 'method', 'source_ip', 'query', 'outcome', 'reason', 'click_id', 'offer_source_id', 'conversion_id'];
 
 /**
  * The embedded-mode EventStore: clicks and the postback log in their own SQLite file, so their writes
- * never wait on the configuration database. Click batches and postback log rows are written by a
- * thread of their own (EventWriterThread); reads and the rarer updates use prepared statements on this
- * thread; migrations go through Kysely.
+ * never wait on the configuration database. Click batches are acknowledged once appended to a spool
+ * beside the file (click-spool.ts) and stored from it by a thread of their own (EventWriterThread),
+ * which writes the postback log rows too; reads that must see every acknowledged click wait until the
+ * spool is stored (SpoolIngestion.caughtUp). Reads and the rarer updates use prepared statements on
+ * this thread; migrations go through Kysely.
  * Rollups are summed on a thread of their own, which also copies conversion facts straight from the
  * entity store's file when `entityFile` names it; migration 0004 copies that file's old postback log.
  */
-export function createSqliteEventStore(file: string, options: { entityFile?: string } = {}): EventStore {
+export function createSqliteEventStore(file: string, options: { entityFile?: string; spoolSegmentBytes?: number } = {}): EventStore {
   const database = openSqlite(file);
   const kysely = new Kysely<unknown>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   let statements: ReturnType<typeof prepare> | undefined;
@@ -55,6 +52,17 @@ export function createSqliteEventStore(file: string, options: { entityFile?: str
   });
   // No checkpoint inside the writer's commits (nor this connection's updates); the writer copies the
   // last frames between two batches when the background checkpointer asks.
+  const spool = new ClickSpool(`${file}-spool`, options.spoolSegmentBytes);
+  const ingestion = new SpoolIngestion(spool, writer);
+  /** Everything acknowledged so far is in the database. */
+  const stored = () => ingestion.caughtUp();
+  /** A click not found may still be in the spool: found once it is stored. */
+  async function afterStored<T>(read: () => T | Promise<T>, found: (value: T) => boolean): Promise<T> {
+    const value = await read();
+    if (found(value) || !ingestion.pending) return value;
+    await stored();
+    return read();
+  }
   const checkpointer = startBackgroundCheckpointer(file, database, async (checkpointOnThread) => {
     if (!(await writer.checkpoint())) await checkpointOnThread();
   });
@@ -107,24 +115,27 @@ export function createSqliteEventStore(file: string, options: { entityFile?: str
   return {
     async write(batch) {
       if (!batch.clicks.length && !batch.impressions.length) return;
-      await writer.write(
-        batch.clicks.map(clickToRow),
-        batch.impressions.map((row) => [row.campaignId, row.hour, row.count, row.cost]),
-      );
+      let lines = '';
+      for (const click of batch.clicks) lines += `c${JSON.stringify(clickToRow(click))}\n`;
+      for (const row of batch.impressions) lines += `i${JSON.stringify([row.campaignId, row.hour, row.count, row.cost])}\n`;
+      spool.append(lines);
+      ingestion.notify();
     },
     async recordLanderClick(clickId, offerId, at) {
-      const recorded = ready().landerClick.run(at, offerId, clickId).changes > 0;
+      const recorded = await afterStored(() => ready().landerClick.run(at, offerId, clickId).changes > 0, Boolean);
       if (recorded) marks().markLanderClick(clickId);
       return recorded;
     },
     async findClick(clickId) {
-      const values = ready().findClick.get(clickId) as ClickValues | undefined;
+      const values = await afterStored(() => ready().findClick.get(clickId) as ClickValues | undefined, Boolean);
       return values ? clickFromValues(values) : undefined;
     },
     findClickForConversion(clickId) {
-      return (conversionClicks ??= conversionClickReader(database, ready().findClickForConversion)).submit(clickId);
+      const reader = (conversionClicks ??= conversionClickReader(database, ready().findClickForConversion));
+      return afterStored(() => reader.submit(clickId), Boolean);
     },
     async recentVisitors(since) {
+      await stored();
       return (ready().recentVisitors.all(clickIdLowerBound(since)) as { campaign_id: number; visitor_key: string; last_seen: number }[]).map((row) => ({
         campaignId: row.campaign_id,
         visitorKey: row.visitor_key,
@@ -132,6 +143,7 @@ export function createSqliteEventStore(file: string, options: { entityFile?: str
       }));
     },
     async offerClicksHourly() {
+      await stored();
       return (ready().offerClicks.all() as { offer_id: number; hour: number; clicks: number }[]).map((row) => ({
         offerId: row.offer_id,
         hour: row.hour,
@@ -139,15 +151,18 @@ export function createSqliteEventStore(file: string, options: { entityFile?: str
       }));
     },
     async impressionTotals(campaignId) {
+      await stored();
       const row = ready().impressionTotals.get(campaignId) as { impressions: number; cost: number };
       return { impressions: row.impressions, cost: row.cost };
     },
     async setClickCost(selection, total) {
+      await stored();
       const { clicks, previousCost, times } = ready().setClickCost(selection, total);
       marks().markHours(times);
       return { clicks, previousCost };
     },
     async listClicks(filter, page) {
+      await stored();
       return ready().listClicks(filter, page);
     },
     async appendPostbackLog(entries) {
@@ -157,22 +172,32 @@ export function createSqliteEventStore(file: string, options: { entityFile?: str
       return ready().listPostbackLog(query);
     },
     async reportFacts(query) {
+      await stored();
       return reports().facts(query);
     },
     async conversionFactsWatermark() {
       return reports().conversions.watermark();
     },
     async writeConversionFacts(facts, watermark) {
+      // Conversion facts take dimensions from their clicks.
+      await stored();
       reports().conversions.write(facts, watermark);
     },
     async writeReportEntities(entities) {
       reports().conversions.writeEntities(entities);
     },
     async refreshRollups() {
+      await stored();
       await rollups().refresh();
     },
-    ...(entityFile && { copyConversionFactsFromEntities: (now: number) => rollups().copyConversionFacts!(now) }),
+    ...(entityFile && {
+      copyConversionFactsFromEntities: async (now: number) => {
+        await stored();
+        await rollups().copyConversionFacts!(now);
+      },
+    }),
     async deleteClicksBefore(before) {
+      await stored();
       return rollups().deleteClicksBefore(before);
     },
     async migrate() {
@@ -185,6 +210,7 @@ export function createSqliteEventStore(file: string, options: { entityFile?: str
             '0003-report-rollup-tiers': reportRollupTiersMigration,
             '0004-postback-log': postbackLogMigration(entityFile),
             '0005-blocked-clicks': blockedClicksMigration,
+            '0006-click-spool': clickSpoolMigration,
           }),
         },
         migrationTableName: 'waypost_migrations',
@@ -192,16 +218,23 @@ export function createSqliteEventStore(file: string, options: { entityFile?: str
       });
       const { error, results } = await migrator.migrateToLatest();
       if (error) throw error;
+      // Clicks a killed process acknowledged but had not stored yet.
+      await ingestion.storeLeftovers();
       return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
     },
     async ping() {
       database.prepare('select 1').get();
     },
     async close() {
-      await rollupRunner?.stop();
-      await checkpointer.stop();
-      await writer.stop();
-      await kysely.destroy();
+      try {
+        // Unless the database refuses them, in which case the spool keeps them for the next start.
+        await ingestion.finish();
+      } finally {
+        await rollupRunner?.stop();
+        await checkpointer.stop();
+        await writer.stop();
+        await kysely.destroy();
+      }
     },
   };
 }
@@ -342,17 +375,6 @@ function postbackLogToRow(entry: PostbackLogEntry): (string | number | null)[] {
 }
 
 type ClickRow = Record<string, string | number | null>;
-
-function clickToRow(click: Click): (string | number | null)[] {
-  return [
-    click.clickId, click.createdAt, click.campaignId, click.trafficChannelId, click.ruleIndex, click.pathIndex, click.landerId,
-    click.offerId, click.outcome, click.refId, ...SUBS.map((_, i) => click.subs[i] ?? ''), JSON.stringify(click.params), click.cost,
-    click.ip, click.country, click.region, click.city, click.isp, click.asn, click.deviceType, click.brand, click.model, click.os,
-    click.osVersion, click.browser, click.browserVersion, click.language, click.connectionType, click.referrer, click.referrerDomain,
-    click.userAgent, click.isBot ? 1 : 0, click.isUnique ? 1 : 0, click.direct ? 1 : 0, click.visitorKey, click.landerClickedAt,
-    click.landerClickOfferId,
-  ];
-}
 
 function clickFromRow(row: ClickRow): Click {
   return clickFromValues(CLICK_COLUMNS.map((column) => row[column] ?? null));
