@@ -41,7 +41,7 @@ const { statements: sql } = workerData;
 const db = new Database(workerData.file);
 // Below the event loop: storing spooled clicks can wait, a visitor cannot. On two cores the writer
 // otherwise took the event loop's core in the middle of a burst of answers while the other idled
-// (measured: 35k against 47k clicks a second). Linux gives each thread its own nice value.
+// (measured at 64 connections: 35k clicks a second against 46k to 48k). Linux gives each thread its own nice value.
 try {
   require('node:os').setPriority(Number(fs.readlinkSync('/proc/thread-self').split('/').pop()), 19);
 } catch {
