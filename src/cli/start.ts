@@ -9,9 +9,12 @@ import { openEventStore, openRuntime } from './open-runtime.js';
 import { startEdgeRuntime } from '../edge/edge-runtime.js';
 import { createVisitorDetector } from '../edge/detection/visitor-detector.js';
 import { seedDemo } from './seed-demo.js';
+import { lowerBackgroundThreadPriority } from './background-thread-priority.js';
 
 /** `waypost start [--demo]`: every configured role in this process, until SIGINT or SIGTERM. */
 export async function start(env: Record<string, string | undefined>, options: { demo: boolean }): Promise<void> {
+  // Before Waypost starts threads of its own: only node's are lowered.
+  lowerBackgroundThreadPriority();
   const { config, logger, store, applied } = await openRuntime(env);
   if (applied.length) logger.info({ migrations: applied }, 'database migrated');
   const secret = loadOrCreateSecretKey(config.dataDir, config.secretKey);
