@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
 import { SMALL_THREAD_LIMITS } from './thread-limits.js';
+import { LOWER_OWN_PRIORITY } from './thread-priority.js';
 
 const require = createRequire(import.meta.url);
 
@@ -14,6 +15,7 @@ const RESTART_AFTER_FRAMES = 10_000;
 const SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
+${LOWER_OWN_PRIORITY}
 const files = new Map();
 parentPort.on('message', ({ add, remove, done, checkpoint }) => {
   if (checkpoint !== undefined) {

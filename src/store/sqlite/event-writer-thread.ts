@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { ThreadRequests } from './thread-requests.js';
 import { SMALL_THREAD_LIMITS } from './thread-limits.js';
+import { LOWER_OWN_PRIORITY } from './thread-priority.js';
 
 const require = createRequire(import.meta.url);
 
@@ -39,14 +40,7 @@ const fs = require('node:fs');
 const Database = require(workerData.driver);
 const { statements: sql } = workerData;
 const db = new Database(workerData.file);
-// Below the event loop: storing spooled clicks can wait, a visitor cannot. On two cores the writer
-// otherwise took the event loop's core in the middle of a burst of answers while the other idled
-// (measured at 64 connections: 35k clicks a second against 46k to 48k). Linux gives each thread its own nice value.
-try {
-  require('node:os').setPriority(Number(fs.readlinkSync('/proc/thread-self').split('/').pop()), 19);
-} catch {
-  // Not Linux: the thread keeps the process's priority.
-}
+${LOWER_OWN_PRIORITY}
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 5000');
