@@ -19,10 +19,11 @@ const PACED_WARMUP_SECONDS = 1;
 /** Fixed-rate runs are shorter: their percentiles settle quickly and the servers are warm by then. */
 const pacedSeconds = (options: BenchOptions) => Math.max(1, Math.round(options.seconds * 0.8));
 /**
- * One more fixed-rate round than full-load rounds: a percentile suffers most from other work on the
- * machine, and a median of three sets one disturbed round aside.
+ * Three more fixed-rate rounds than full-load rounds: a percentile suffers most from other work on the
+ * machine, and on this shared one about one round in four or eight is disturbed (a paced p99 of the
+ * same build ranged 3 to 15 ms); a median of five sets two disturbed rounds aside.
  */
-const pacedRounds = (options: BenchOptions) => options.rounds + 1;
+const pacedRounds = (options: BenchOptions) => options.rounds + 3;
 const MB = 1024 * 1024;
 
 const TARGETS = {

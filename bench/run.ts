@@ -25,7 +25,7 @@ No part runs ${DEFAULT_PARTS.map((part) => part.name).join(' and ')}; reports ru
 since its first run generates its dataset (kept in the temp directory for the next runs). Run it under the
 shared lock: flock /tmp/waypost-bench.lock npm run bench -- reports
 
-  --rounds N        alternating full-load rounds per server (default 2; fixed-rate rounds are one more;
+  --rounds N        alternating full-load rounds per server (default 2; redirect: three more fixed-rate rounds;
                     figures are medians); reports: timed runs per engine and report, at least 5
   --seconds S       length of one full-load run (default 10)
   --connections C   concurrent connections (default 64)
