@@ -19,6 +19,9 @@ import { createIpList } from './detection/ip-list.js';
 const UNIQUE_SWEEP_MS = 1_000;
 const UNIQUE_SWEEP_SLICE = 20_000;
 
+/** About 64k clicks: more than a minute of a busy edge's traffic waiting to be stored. */
+const SPOOL_BACKLOG_WARN_BYTES = 64 * 1024 * 1024;
+
 export interface EdgeRuntimeOptions {
   entities: EntityStore;
   events: EventStore;
@@ -53,7 +56,7 @@ export async function startEdgeRuntime(options: EdgeRuntimeOptions): Promise<{ d
   caps.restoreClicks(await options.events.offerClicksHourly());
   caps.restoreConversions(await options.entities.conversions.offerConversionsHourly());
   const buffer = new ClickBuffer(options.events);
-  const metrics = createEdgeMetrics(options.registry);
+  const metrics = createEdgeMetrics(options.registry, () => options.events.spoolBacklogBytes());
 
   let lastFailureLog = 0;
   const trusted = createIpList(options.trustedProxies, 'WAYPOST_TRUSTED_PROXIES');
@@ -113,8 +116,16 @@ export async function startEdgeRuntime(options: EdgeRuntimeOptions): Promise<{ d
     const clicks = stats.clicks - reported.clicks;
     const impressions = stats.impressions - reported.impressions;
     const batches = stats.batches - reported.batches;
+    const spoolBacklogBytes = options.events.spoolBacklogBytes();
     if (clicks || impressions) {
-      logger.info({ clicks, impressions, batches, clicksPerBatch: batches ? +(clicks / batches).toFixed(1) : 0, failures: stats.failures - reported.failures }, 'edge traffic in the last minute');
+      logger.info(
+        { clicks, impressions, batches, clicksPerBatch: batches ? +(clicks / batches).toFixed(1) : 0, failures: stats.failures - reported.failures, spoolBacklogBytes },
+        'edge traffic in the last minute',
+      );
+    }
+    // Visitors are still answered; what they clicked is safe in the spool, but not yet in reports.
+    if (spoolBacklogBytes > SPOOL_BACKLOG_WARN_BYTES) {
+      logger.warn({ spoolBacklogBytes }, 'the event database is behind: acknowledged clicks are waiting in the spool (see waypost_edge_spool_backlog_bytes)');
     }
     reported = { ...stats };
   }, 60_000);

@@ -8,8 +8,16 @@ import type { ConversionFact, ConversionFactsWatermark, FactQuery, FactRow, Repo
  * embedded mode, ClickHouse in cluster mode. Callers batch writes; a resolved write is durable.
  */
 export interface EventStore {
-  /** Writes clicks and impression counts in one transaction; resolves once they are durable. */
+  /**
+   * Takes clicks and impression counts in one write (a transaction, or one append to a local spool);
+   * resolves once they are durable. Reads that must see them wait until they are stored.
+   */
   write(batch: EventBatch): Promise<void>;
+  /**
+   * Bytes of acknowledged clicks and impressions waiting in the adapter's local spool to be stored:
+   * it grows while the database is busy or refuses writes, and 0 means everything is stored.
+   */
+  spoolBacklogBytes(): number;
   /** Records the lander's call-to-action on its click; false when the click is unknown. */
   recordLanderClick(clickId: string, offerId: number, at: number): Promise<boolean>;
   findClick(clickId: string): Promise<Click | undefined>;

@@ -108,3 +108,27 @@ test('the spool moves to a new segment past its size, and each full segment is d
     assert.deepEqual(readdirSync(spoolDir), []);
   });
 });
+
+test('the backlog is what the spool holds and the database does not yet: it grows while the database is locked and is 0 once stored', async () => {
+  await withDir(async (dir) => {
+    const file = join(dir, 'events.db');
+    const events = createSqliteEventStore(file);
+    try {
+      await events.migrate();
+      assert.equal(events.spoolBacklogBytes(), 0);
+      // Another connection holds the write lock: the writer thread waits, the edge does not.
+      const blocker = new BetterSqlite3(file);
+      blocker.exec('begin immediate');
+      const clicks = Array.from({ length: 20 }, (_, i) => makeClick({ campaignId: 8, createdAt: AT + i }));
+      await events.write({ clicks, impressions: [] });
+      const expected = clicks.reduce((bytes, click) => bytes + Buffer.byteLength(`c${JSON.stringify(clickToRow(click))}\n`), 0);
+      assert.equal(events.spoolBacklogBytes(), expected);
+      blocker.exec('commit');
+      blocker.close();
+      assert.equal((await events.listClicks({ campaignId: 8 }, { limit: 50 })).length, 20);
+      assert.equal(events.spoolBacklogBytes(), 0);
+    } finally {
+      await events.close();
+    }
+  });
+});

@@ -26,8 +26,8 @@ export class ClickSpool {
   private segmentName = '';
   private bytes = 0;
   private sequence = 0;
-  /** Segments closed by rotation and not yet deleted, oldest first. */
-  private readonly closed: string[] = [];
+  /** Segments closed and not yet deleted, oldest first, with their length. */
+  private readonly closed: { name: string; bytes: number }[] = [];
   private readonly prefix = `${Date.now().toString().padStart(15, '0')}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 
   constructor(
@@ -54,15 +54,15 @@ export class ClickSpool {
     return this.fd === undefined ? undefined : { segment: this.segmentName, bytes: this.bytes };
   }
 
-  /** This spool's segments, oldest first, each with whether it is closed (no more appends). */
-  segments(): { name: string; closed: boolean }[] {
-    const open = this.fd === undefined ? [] : [{ name: this.segmentName, closed: false }];
-    return [...this.closed.map((name) => ({ name, closed: true })), ...open];
+  /** This spool's segments, oldest first, each with whether it is closed (no more appends) and its length. */
+  segments(): { name: string; closed: boolean; bytes: number }[] {
+    const open = this.fd === undefined ? [] : [{ name: this.segmentName, closed: false, bytes: this.bytes }];
+    return [...this.closed.map((segment) => ({ ...segment, closed: true })), ...open];
   }
 
   /** A closed segment was stored in full and deleted. */
   forget(name: string): void {
-    const at = this.closed.indexOf(name);
+    const at = this.closed.findIndex((segment) => segment.name === name);
     if (at >= 0) this.closed.splice(at, 1);
   }
 
@@ -82,14 +82,14 @@ export class ClickSpool {
   close(): void {
     if (this.fd === undefined) return;
     closeSync(this.fd);
-    this.closed.push(this.segmentName);
+    this.closed.push({ name: this.segmentName, bytes: this.bytes });
     this.fd = undefined;
   }
 
   private rotate(): void {
     if (this.fd !== undefined) {
       closeSync(this.fd);
-      this.closed.push(this.segmentName);
+      this.closed.push({ name: this.segmentName, bytes: this.bytes });
     }
     mkdirSync(this.directory, { recursive: true });
     this.segmentName = `${this.prefix}-${String(this.sequence++).padStart(6, '0')}.spool`;

@@ -45,6 +45,13 @@ export class SpoolIngestion {
     return end !== undefined && !this.isStored(end);
   }
 
+  /** Bytes appended and not stored yet: the backlog a busy or refusing database leaves in the spool. */
+  backlogBytes(): number {
+    let bytes = 0;
+    for (const segment of this.spool.segments()) bytes += Math.max(0, segment.bytes - (this.stored.get(segment.name) ?? 0));
+    return bytes;
+  }
+
   /** Settles once everything appended before the call is stored; rejects if storing it failed. */
   caughtUp(): Promise<void> {
     const target = this.spool.position();

@@ -121,6 +121,9 @@ export function createSqliteEventStore(file: string, options: { entityFile?: str
       spool.append(lines);
       ingestion.notify();
     },
+    spoolBacklogBytes() {
+      return ingestion.backlogBytes();
+    },
     async recordLanderClick(clickId, offerId, at) {
       const recorded = await afterStored(() => ready().landerClick.run(at, offerId, clickId).changes > 0, Boolean);
       if (recorded) marks().markLanderClick(clickId);
