@@ -39,12 +39,11 @@ export class ClickSpool {
   append(lines: string): void {
     if (this.fd === undefined || this.bytes >= this.segmentBytes) this.rotate();
     const bytes = Buffer.byteLength(lines);
-    let written = writeSync(this.fd!, lines);
+    const written = writeSync(this.fd!, lines);
     // A regular file takes a whole write unless the disk is full, which throws; this is for the rest.
     if (written < bytes) {
       const rest = Buffer.from(lines).subarray(written);
       for (let at = 0; at < rest.length; ) at += writeSync(this.fd!, rest, at, rest.length - at);
-      written = bytes;
     }
     this.bytes += bytes;
   }

@@ -31,8 +31,6 @@ export interface StoredSegment {
   done: boolean;
 }
 
-export type ImpressionRow = [campaignId: number, hour: number, count: number, cost: number];
-
 // Plain JavaScript: it runs in its own thread with its own connection to the same file.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -55,7 +53,7 @@ const storedBytes = db.prepare('select bytes from spool_segments where name = ?'
 const saveStoredBytes = db.prepare('insert into spool_segments (name, bytes) values (?, ?) on conflict (name) do update set bytes = excluded.bytes');
 const forgetSegment = db.prepare('delete from spool_segments where name = ?');
 const HOUR = 3600000;
-function applyRows(clicks, impressions, postbackLog) {
+function storeRows(clicks, impressions) {
   const offerClicks = new Map();
   for (const row of clicks) {
     const offerId = row[sql.offerIdIndex];
@@ -67,9 +65,10 @@ function applyRows(clicks, impressions, postbackLog) {
   }
   for (const counter of offerClicks.values()) addOfferClicks.run(counter);
   for (const row of impressions) addImpressions.run(row);
-  for (const row of postbackLog) appendPostbackLog.run(row);
 }
-const write = db.transaction(applyRows);
+const appendLog = db.transaction((rows) => {
+  for (const row of rows) appendPostbackLog.run(row);
+});
 
 // Spooled lines (click-spool.ts): 'c' or 'i' and a JSON array, one per line. A line is far shorter
 // than a chunk (the HTTP parser caps a request's URL and headers at 16 KB).
@@ -88,7 +87,7 @@ const storeChunk = db.transaction((name, fd) => {
     if (line.charCodeAt(0) === 99) clicks.push(JSON.parse(line.slice(1)));
     else if (line.charCodeAt(0) === 105) impressions.push(JSON.parse(line.slice(1)));
   }
-  applyRows(clicks, impressions, []);
+  storeRows(clicks, impressions);
   saveStoredBytes.run(name, from + end + 1);
   return { bytes: from + end + 1, more: read === chunk.length };
 });
@@ -114,13 +113,13 @@ function storeSegment({ name, path, closed }) {
   forgetSegment.run(name);
   return { name, bytes: stored.bytes, done: true };
 }
-parentPort.on('message', ({ id, clicks, impressions, postbackLog, checkpoint, spooled }) => {
+parentPort.on('message', ({ id, postbackLog, checkpoint, spooled }) => {
   try {
     let result;
     // Between two batches, so the next transaction finds every frame copied and starts the WAL over.
     if (checkpoint) db.pragma('wal_checkpoint(PASSIVE)');
     else if (spooled) result = spooled.map(storeSegment);
-    else write(clicks, impressions, postbackLog);
+    else appendLog(postbackLog);
     parentPort.postMessage({ id, result });
   } catch (error) {
     parentPort.postMessage({ id, error: String((error && error.message) || error) });
@@ -129,10 +128,10 @@ parentPort.on('message', ({ id, clicks, impressions, postbackLog, checkpoint, sp
 `;
 
 /**
- * Click batches and postback log rows are written by a thread of their own: inserting and committing
+ * Spooled clicks and postback log rows are written by a thread of their own: inserting and committing
  * happen beside the event loop, which goes on answering visitors and postbacks (WAL checkpoints run in
- * a third thread, see startBackgroundCheckpointer). A batch's promise resolves once its transaction is
- * committed, so a click or a postback is still acknowledged only when its rows are durable.
+ * a third thread, see startBackgroundCheckpointer). A postback log batch's promise resolves once its
+ * transaction is committed, so a postback is still answered only when its row is durable.
  */
 export class EventWriterThread {
   private readonly thread: ThreadRequests;
@@ -143,8 +142,9 @@ export class EventWriterThread {
     );
   }
 
-  write(clicks: unknown[][], impressions: ImpressionRow[], postbackLog: unknown[][] = []): Promise<void> {
-    return this.thread.request({ clicks, impressions, postbackLog });
+  /** Appends postback log rows in one transaction. */
+  appendPostbackLog(rows: unknown[][]): Promise<void> {
+    return this.thread.request({ postbackLog: rows });
   }
 
   /**

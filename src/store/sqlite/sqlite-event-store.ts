@@ -50,19 +50,19 @@ export function createSqliteEventStore(file: string, options: { entityFile?: str
     createdAtIndex: CLICK_COLUMNS.indexOf('created_at'),
     offerIdIndex: CLICK_COLUMNS.indexOf('offer_id'),
   });
-  // No checkpoint inside the writer's commits (nor this connection's updates); the writer copies the
-  // last frames between two batches when the background checkpointer asks.
   const spool = new ClickSpool(`${file}-spool`, options.spoolSegmentBytes);
   const ingestion = new SpoolIngestion(spool, writer);
   /** Everything acknowledged so far is in the database. */
   const stored = () => ingestion.caughtUp();
-  /** A click not found may still be in the spool: found once it is stored. */
-  async function afterStored<T>(read: () => T | Promise<T>, found: (value: T) => boolean): Promise<T> {
+  /** A click not found (a falsy answer) may still be in the spool: found once it is stored. */
+  async function afterStored<T>(read: () => T | Promise<T>): Promise<T> {
     const value = await read();
-    if (found(value) || !ingestion.pending) return value;
+    if (value || !ingestion.pending) return value;
     await stored();
     return read();
   }
+  // No checkpoint inside the writer's commits (nor this connection's updates); the writer copies the
+  // last frames between two batches when the background checkpointer asks.
   const checkpointer = startBackgroundCheckpointer(file, database, async (checkpointOnThread) => {
     if (!(await writer.checkpoint())) await checkpointOnThread();
   });
@@ -91,7 +91,7 @@ export function createSqliteEventStore(file: string, options: { entityFile?: str
   const ready = () => (statements ??= prepare());
   // The rows of the postbacks answered together go to the writer thread in one message and one transaction.
   const postbackLog = new GroupCommit<readonly PostbackLogEntry[], void>(async (batches) => {
-    await writer.write([], [], batches.flat().map(postbackLogToRow));
+    await writer.appendPostbackLog(batches.flat().map(postbackLogToRow));
     return batches.map(() => ({ status: 'fulfilled', value: undefined }));
   });
   let conversionClicks: GroupCommit<string, ConversionClick | undefined> | undefined;
@@ -125,17 +125,17 @@ export function createSqliteEventStore(file: string, options: { entityFile?: str
       return ingestion.backlogBytes();
     },
     async recordLanderClick(clickId, offerId, at) {
-      const recorded = await afterStored(() => ready().landerClick.run(at, offerId, clickId).changes > 0, Boolean);
+      const recorded = await afterStored(() => ready().landerClick.run(at, offerId, clickId).changes > 0);
       if (recorded) marks().markLanderClick(clickId);
       return recorded;
     },
     async findClick(clickId) {
-      const values = await afterStored(() => ready().findClick.get(clickId) as ClickValues | undefined, Boolean);
+      const values = await afterStored(() => ready().findClick.get(clickId) as ClickValues | undefined);
       return values ? clickFromValues(values) : undefined;
     },
     findClickForConversion(clickId) {
       const reader = (conversionClicks ??= conversionClickReader(database, ready().findClickForConversion));
-      return afterStored(() => reader.submit(clickId), Boolean);
+      return afterStored(() => reader.submit(clickId));
     },
     async recentVisitors(since) {
       await stored();
